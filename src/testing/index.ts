@@ -1,0 +1,7 @@
+/**
+ * Test helpers for bots built with colloquy and for colloquy's own backends.
+ *
+ * @module
+ */
+export { ManualClock } from "./manual-clock.js";
+export { type MessageOverrides, UpdateFactory, type UpdateOrigin } from "./updates.js";
