@@ -1,0 +1,26 @@
+/**
+ * colloquy's platform-neutral core: no grammY import and no Node-only API.
+ * The grammY plugin lives in `colloquy/grammy`; backends in `colloquy/file`, `colloquy/sqlite`
+ * and `colloquy/redis`; test helpers in `colloquy/testing`.
+ *
+ * @module
+ */
+export { type CancelTimer, type Clock, systemClock } from "./clock.js";
+export * from "./errors.js";
+export {
+  kindOf,
+  type Scope,
+  scopes,
+  type UpdateKeys,
+  type UpdateKind,
+  updateKeys,
+} from "./keys.js";
+export type { WaitMatch } from "./listeners/match.js";
+export {
+  type CancelSelector,
+  ListenerRegistry,
+  type ListenerRegistryOptions,
+  type ListenerStats,
+  type Offer,
+  type WaitOptions,
+} from "./listeners/registry.js";

@@ -1,0 +1,103 @@
+/**
+ * What a wait listens for, and the index keys that let the registry find it in O(1).
+ *
+ * @module
+ */
+import { InvalidArgumentError } from "../errors.js";
+import type { UpdateKeys, UpdateKind } from "../keys.js";
+
+/**
+ * What a wait listens for: a scope (a chat, optionally its topic, user and the message answered)
+ * plus optional update kinds and a predicate. At least `chatId` or `userId` is required.
+ *
+ * @typeParam T - the event the registry delivers (an `Update`, or a grammY `Context`).
+ */
+export interface WaitMatch<T> {
+  readonly chatId?: number;
+  /** A forum topic; left out, the wait hears the whole chat. */
+  readonly threadId?: number;
+  /** The business connection the chat belongs to, for business messages. */
+  readonly businessConnectionId?: string;
+  readonly userId?: number;
+  /**
+   * Only updates that answer this message: a reply to it, or a press of one of its buttons.
+   * Without `chatId` this is ignored.
+   */
+  readonly messageId?: number;
+  /** Update kinds that may answer; left out, any kind. Waits on distinct kinds do not collide. */
+  readonly kinds?: readonly UpdateKind[];
+  /** A further test; the update is offered to less specific waits when it returns false. */
+  readonly filter?: (event: T) => boolean;
+  /**
+   * Updates that end this wait with `ListenerCancelledError` (reason "bypass") instead of answering
+   * it, and then go on to the normal handlers — typically commands.
+   */
+  readonly bypass?: (event: T) => boolean;
+  /**
+   * Handles updates in this wait's scope that match neither its kinds nor its filter. Without it
+   * they are not claimed and flow on to the normal handlers.
+   */
+  readonly otherwise?: (event: T) => unknown;
+}
+
+/** The chat part of every key: business connection and chat, without the topic. */
+export function chatBase(chatId: number, businessConnectionId: string | undefined): string {
+  return businessConnectionId === undefined ? `c${chatId}` : `b${businessConnectionId}:c${chatId}`;
+}
+
+/** The key of the bucket a wait sits in. */
+export function waitIndexKey(match: WaitMatch<never>): string {
+  if (match.chatId === undefined) {
+    if (match.userId === undefined) {
+      throw new InvalidArgumentError("wait match", "an object with chatId or userId", match);
+    }
+    return `|u${match.userId}`;
+  }
+  let key = chatBase(match.chatId, match.businessConnectionId);
+  if (match.threadId !== undefined) key += `t${match.threadId}`;
+  if (match.userId !== undefined) key += `|u${match.userId}`;
+  if (match.messageId !== undefined) key += `|m${match.messageId}`;
+  return key;
+}
+
+/**
+ * The bucket keys an update can reach, most specific first: chat+user+message, chat+user,
+ * chat+message, chat — each in the update's topic before the whole chat — then user alone.
+ */
+export function probeKeys(keys: UpdateKeys, base: string | undefined): string[] {
+  const out: string[] = [];
+  if (base !== undefined) {
+    const chats = keys.threadId === undefined ? [base] : [`${base}t${keys.threadId}`, base];
+    const user = keys.userId === undefined ? undefined : `|u${keys.userId}`;
+    const message = keys.replyToMessageId === undefined ? undefined : `|m${keys.replyToMessageId}`;
+    if (user !== undefined && message !== undefined)
+      for (const c of chats) out.push(c + user + message);
+    if (user !== undefined) for (const c of chats) out.push(c + user);
+    if (message !== undefined) for (const c of chats) out.push(c + message);
+    out.push(...chats);
+  }
+  if (keys.userId !== undefined) out.push(`|u${keys.userId}`);
+  return out;
+}
+
+/** A wait's scope in words, for error messages. */
+export function describeMatch(match: WaitMatch<never>): string {
+  const parts: string[] = [];
+  if (match.businessConnectionId !== undefined) {
+    parts.push(`business connection ${match.businessConnectionId}`);
+  }
+  if (match.chatId !== undefined) parts.push(`chat ${match.chatId}`);
+  if (match.threadId !== undefined) parts.push(`topic ${match.threadId}`);
+  if (match.userId !== undefined) parts.push(`user ${match.userId}`);
+  if (match.messageId !== undefined) parts.push(`answers to message ${match.messageId}`);
+  if (match.kinds !== undefined) parts.push(`kinds ${match.kinds.join("/")}`);
+  return parts.join(", ");
+}
+
+/** Two waits in one bucket collide when they listen for the same kinds. */
+export function sameKinds(a: WaitMatch<never>, b: WaitMatch<never>): boolean {
+  const x = a.kinds;
+  const y = b.kinds;
+  if (x === undefined || y === undefined) return x === y;
+  return x.length === y.length && x.every((kind) => y.includes(kind));
+}

@@ -1,0 +1,317 @@
+import type { Update } from "@grammyjs/types";
+import { describe, expect, it, vi } from "vitest";
+import {
+  ListenerCancelledError,
+  ListenerExistsError,
+  ListenerTimeoutError,
+  TooManyListenersError,
+} from "../errors.js";
+import { ManualClock } from "../testing/manual-clock.js";
+import { UpdateFactory } from "../testing/updates.js";
+import { ListenerRegistry } from "./registry.js";
+
+const ann = { id: 7, is_bot: false, first_name: "Ann" };
+const bob = { id: 8, is_bot: false, first_name: "Bob" };
+const group = { id: -100, type: "supergroup" as const, title: "g" };
+const inGroup = (from = ann) => new UpdateFactory({ chat: group, from });
+
+function setup(options: { defaultTimeoutMs?: number } = {}) {
+  const clock = new ManualClock();
+  const registry = new ListenerRegistry({ clock, ...options });
+  return { clock, registry };
+}
+
+describe("ListenerRegistry: answers", () => {
+  it("delivers the next update of the waited user in the chat", async () => {
+    const { registry } = setup();
+    const reply = registry.wait({ chatId: -100, userId: 7 });
+    expect(registry.offer(inGroup(bob).text("not me")).claimed).toBe(false);
+    const update = inGroup().text("me");
+    expect(registry.offer(update)).toEqual({ claimed: true, by: "wait" });
+    await expect(reply).resolves.toBe(update);
+    expect(registry.size).toBe(0);
+  });
+
+  it("gives the most specific wait the update: chat+user+message, chat+user, chat+message, chat", async () => {
+    const { registry } = setup();
+    const chat = registry.wait({ chatId: -100 });
+    const chatMessage = registry.wait({ chatId: -100, messageId: 50 });
+    const chatUser = registry.wait({ chatId: -100, userId: 7 });
+    const exact = registry.wait({ chatId: -100, userId: 7, messageId: 50 });
+    const first = inGroup().text("a", { replyTo: 50 });
+    const second = inGroup().text("b", { replyTo: 50 });
+    const third = inGroup(bob).text("c", { replyTo: 50 });
+    const fourth = inGroup(bob).text("d");
+    for (const update of [first, second, third, fourth]) registry.offer(update);
+    await expect(exact).resolves.toBe(first);
+    await expect(chatUser).resolves.toBe(second);
+    await expect(chatMessage).resolves.toBe(third);
+    await expect(chat).resolves.toBe(fourth);
+  });
+
+  it("takes a button press on the prompt as an answer to that message", async () => {
+    const { registry } = setup();
+    const press = registry.wait({
+      chatId: -100,
+      userId: 7,
+      messageId: 9,
+      kinds: ["callback_query"],
+    });
+    registry.offer(inGroup().text("typed instead"));
+    const update = inGroup().press("yes", 9);
+    expect(registry.offer(update).claimed).toBe(true);
+    await expect(press).resolves.toBe(update);
+  });
+
+  it("keeps topics apart; a wait without a topic hears the whole chat", async () => {
+    const { registry } = setup();
+    const topic3 = registry.wait({ chatId: -100, threadId: 3, userId: 7 });
+    const anyTopic = registry.wait({ chatId: -100, userId: 8 });
+    const inTopic4 = new UpdateFactory({ chat: group, from: ann, threadId: 4 }).text("x");
+    expect(registry.offer(inTopic4).claimed).toBe(false);
+    const inTopic3 = new UpdateFactory({ chat: group, from: ann, threadId: 3 }).text("y");
+    registry.offer(inTopic3);
+    await expect(topic3).resolves.toBe(inTopic3);
+    const bobInTopic5 = new UpdateFactory({ chat: group, from: bob, threadId: 5 }).text("z");
+    registry.offer(bobInTopic5);
+    await expect(anyTopic).resolves.toBe(bobInTopic5);
+  });
+
+  it("keeps a business connection's chat apart from the bot's own chat with the same id", async () => {
+    const { registry } = setup();
+    const business = registry.wait({ chatId: 7, userId: 7, businessConnectionId: "bc" });
+    expect(registry.offer(new UpdateFactory({ from: ann }).text("plain")).claimed).toBe(false);
+    const update = new UpdateFactory({ from: ann, businessConnectionId: "bc" }).text("biz");
+    registry.offer(update);
+    await expect(business).resolves.toBe(update);
+  });
+
+  it("waits for a user without a chat (inline queries)", async () => {
+    const { registry } = setup();
+    const wait = registry.wait({ userId: 7, kinds: ["inline_query"] });
+    const update: Update = {
+      update_id: 1,
+      inline_query: { id: "q", from: ann, query: "x", offset: "" },
+    };
+    registry.offer(update);
+    await expect(wait).resolves.toBe(update);
+  });
+
+  it("passes updates a filter rejects on to less specific waits, then to nobody", async () => {
+    const { registry } = setup();
+    const digits = registry.wait({
+      chatId: -100,
+      userId: 7,
+      filter: (u) => /^\d+$/.test(u.message?.text ?? ""),
+    });
+    const anyone = registry.wait({ chatId: -100 });
+    const word = inGroup().text("word");
+    registry.offer(word);
+    await expect(anyone).resolves.toBe(word);
+    expect(registry.offer(inGroup().text("again")).claimed).toBe(false);
+    const number = inGroup().text("42");
+    registry.offer(number);
+    await expect(digits).resolves.toBe(number);
+  });
+
+  it("hands updates in scope that match nothing to `otherwise`, and claims them", async () => {
+    const { registry } = setup();
+    const seen: Update[] = [];
+    const photo = registry.wait({
+      chatId: -100,
+      userId: 7,
+      filter: (u) => u.message?.photo !== undefined,
+      otherwise: (u) => seen.push(u),
+    });
+    const text = inGroup().text("not a photo");
+    const offer = registry.offer(text);
+    expect(offer.claimed && offer.by).toBe("otherwise");
+    if (offer.claimed && offer.by === "otherwise") offer.handle(text);
+    expect(seen).toEqual([text]);
+    expect(registry.offer(inGroup(bob).text("other user")).claimed).toBe(false);
+    const picture = inGroup().message({ photo: [] });
+    registry.offer(picture);
+    await expect(photo).resolves.toBe(picture);
+  });
+
+  it("claims each update for one waiter only", async () => {
+    const { registry } = setup();
+    const a = registry.wait({ chatId: -100 });
+    const b = registry.wait({ chatId: -100, kinds: ["message"] });
+    const update = inGroup().text("x");
+    registry.offer(update);
+    await expect(a).resolves.toBe(update);
+    expect(registry.size).toBe(1);
+    registry.cancel({ chatId: -100 });
+    await expect(b).rejects.toBeInstanceOf(ListenerCancelledError);
+  });
+});
+
+describe("ListenerRegistry: endings", () => {
+  it("fires a timeout at its deadline: onTimeout runs, the wait rejects, nothing is left", async () => {
+    const { clock, registry } = setup();
+    const onTimeout = vi.fn();
+    const wait = registry.wait({ chatId: 1, userId: 1 }, { timeoutMs: 1000, onTimeout });
+    clock.advance(999);
+    expect(onTimeout).not.toHaveBeenCalled();
+    clock.advance(1);
+    expect(onTimeout).toHaveBeenCalledOnce();
+    const error = await wait.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ListenerTimeoutError);
+    expect((error as ListenerTimeoutError).timeoutMs).toBe(1000);
+    expect(registry.size).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+    expect(registry.stats()).toMatchObject({ pending: 0, timeouts: 1 });
+  });
+
+  it("uses the registry's default timeout, and none unless given", async () => {
+    const { clock, registry } = setup({ defaultTimeoutMs: 50 });
+    const wait = registry.wait({ chatId: 1 });
+    clock.advance(50);
+    await expect(wait).rejects.toBeInstanceOf(ListenerTimeoutError);
+    const plain = setup();
+    plain.registry.wait({ chatId: 1 });
+    expect(plain.clock.pendingTimers).toBe(0);
+  });
+
+  it("reports an onTimeout that throws to onError and still rejects with the timeout", async () => {
+    const clock = new ManualClock();
+    const onError = vi.fn();
+    const registry = new ListenerRegistry({ clock, onError });
+    const boom = new Error("hook failed");
+    const wait = registry.wait(
+      { chatId: 1 },
+      {
+        timeoutMs: 10,
+        onTimeout: () => {
+          throw boom;
+        },
+      },
+    );
+    clock.advance(10);
+    await expect(wait).rejects.toBeInstanceOf(ListenerTimeoutError);
+    expect(onError).toHaveBeenCalledWith(boom);
+  });
+
+  it("a timeout of one wait does not tear down another wait of the same user", async () => {
+    const { clock, registry } = setup();
+    const short = registry.wait({ chatId: 1, userId: 1, kinds: ["message"] }, { timeoutMs: 10 });
+    const long = registry.wait({ chatId: 1, userId: 1, kinds: ["callback_query"] });
+    clock.advance(10);
+    await expect(short).rejects.toBeInstanceOf(ListenerTimeoutError);
+    const press = new UpdateFactory({ chat: { id: 1, type: "private", first_name: "A" } }).press(
+      "x",
+      3,
+    );
+    registry.offer(press);
+    await expect(long).resolves.toBe(press);
+  });
+
+  it("replaces a duplicate wait by default and rejects it when asked", async () => {
+    const { registry } = setup();
+    const first = registry.wait({ chatId: 1, userId: 1 });
+    const second = registry.wait({ chatId: 1, userId: 1 });
+    const error = await first.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ListenerCancelledError);
+    expect((error as ListenerCancelledError).reason).toBe("duplicate");
+    await expect(
+      registry.wait({ chatId: 1, userId: 1 }, { duplicate: "reject" }),
+    ).rejects.toBeInstanceOf(ListenerExistsError);
+    expect(registry.size).toBe(1);
+    registry.shutdown();
+    await expect(second).rejects.toMatchObject({ reason: "shutdown" });
+  });
+
+  it("does not let waits in different chats or on different kinds replace each other", () => {
+    const { registry } = setup();
+    registry.wait({ chatId: 1, userId: 1 }).catch(() => {});
+    registry.wait({ chatId: 2, userId: 1 }).catch(() => {});
+    registry.wait({ chatId: 1, userId: 1, kinds: ["callback_query"] }).catch(() => {});
+    expect(registry.size).toBe(3);
+  });
+
+  it("cancels through an AbortSignal, also one aborted before the wait", async () => {
+    const { registry } = setup();
+    const controller = new AbortController();
+    const wait = registry.wait({ chatId: 1 }, { signal: controller.signal });
+    controller.abort(new Error("user left"));
+    const error = await wait.catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: "cancelled" });
+    expect((error as Error).cause).toEqual(new Error("user left"));
+    await expect(registry.wait({ chatId: 1 }, { signal: controller.signal })).rejects.toMatchObject(
+      {
+        reason: "cancelled",
+      },
+    );
+    expect(registry.size).toBe(0);
+  });
+
+  it("ends a bypassed wait, leaves the update unclaimed for the normal handlers", async () => {
+    const { registry } = setup();
+    const wait = registry.wait({
+      chatId: -100,
+      userId: 7,
+      bypass: (u) => u.message?.text?.startsWith("/") ?? false,
+    });
+    expect(registry.offer(inGroup().command("/help")).claimed).toBe(false);
+    await expect(wait).rejects.toMatchObject({ reason: "bypass" });
+  });
+
+  it("cancels by user in chat, by topic and by chat", async () => {
+    const { registry } = setup();
+    const ann1 = registry.wait({ chatId: -100, userId: 7 });
+    const ann2 = registry.wait({ chatId: -100, userId: 7, messageId: 3 });
+    const bobs = registry.wait({ chatId: -100, userId: 8, threadId: 2 });
+    const chat = registry.wait({ chatId: -100 });
+    expect(registry.cancel({ chatId: -100, userId: 7 })).toBe(2);
+    await expect(ann1).rejects.toBeInstanceOf(ListenerCancelledError);
+    await expect(ann2).rejects.toBeInstanceOf(ListenerCancelledError);
+    expect(registry.cancel({ chatId: -100, threadId: 2 })).toBe(1);
+    await expect(bobs).rejects.toBeInstanceOf(ListenerCancelledError);
+    expect(registry.cancel({ chatId: -100 })).toBe(1);
+    await expect(chat).rejects.toBeInstanceOf(ListenerCancelledError);
+    expect(registry.cancel({ chatId: -100 })).toBe(0);
+  });
+
+  it("rejects waits after shutdown", async () => {
+    const { registry } = setup();
+    registry.shutdown();
+    await expect(registry.wait({ chatId: 1 })).rejects.toMatchObject({ reason: "shutdown" });
+  });
+});
+
+describe("ListenerRegistry: limits and bad input", () => {
+  it("caps waits per user in a chat and per chat", async () => {
+    const clock = new ManualClock();
+    const registry = new ListenerRegistry({ clock, maxPerUser: 2, maxPerChat: 3 });
+    registry.wait({ chatId: 1, userId: 1, messageId: 1 }).catch(() => {});
+    registry.wait({ chatId: 1, userId: 1, messageId: 2 }).catch(() => {});
+    await expect(registry.wait({ chatId: 1, userId: 1, messageId: 3 })).rejects.toBeInstanceOf(
+      TooManyListenersError,
+    );
+    registry.wait({ chatId: 1, userId: 2 }).catch(() => {});
+    const full = await registry.wait({ chatId: 1, userId: 3 }).catch((e: unknown) => e);
+    expect(full).toBeInstanceOf(TooManyListenersError);
+    expect((full as TooManyListenersError).limit).toBe(3);
+    expect(registry.size).toBe(3);
+  });
+
+  it("replacing a duplicate at the cap succeeds: the old slot is reused", async () => {
+    const registry = new ListenerRegistry({ maxPerUser: 1 });
+    registry.wait({ chatId: 1, userId: 1 }).catch(() => {});
+    const second = registry.wait({ chatId: 1, userId: 1 });
+    expect(registry.size).toBe(1);
+    registry.cancel({ chatId: 1 });
+    await expect(second).rejects.toBeInstanceOf(ListenerCancelledError);
+  });
+
+  it("refuses a match with neither chat nor user, and a zero timeout", async () => {
+    const { registry } = setup();
+    await expect(registry.wait({})).rejects.toThrow(/chatId or userId/);
+    await expect(registry.wait({ chatId: 1 }, { timeoutMs: 0 })).rejects.toThrow(
+      /timeoutMs must be a positive finite number/,
+    );
+    expect(() => registry.cancel({})).toThrow(/chatId or userId/);
+    expect(registry.size).toBe(0);
+  });
+});

@@ -1,0 +1,348 @@
+/**
+ * Live in-process waits for updates, indexed by scope so that each update finds its waiter in
+ * O(1) however many waits are pending.
+ *
+ * @module
+ */
+import type { Update } from "@grammyjs/types";
+import { type CancelTimer, type Clock, systemClock } from "../clock.js";
+import {
+  type CancelReason,
+  InvalidArgumentError,
+  ListenerCancelledError,
+  ListenerExistsError,
+  ListenerTimeoutError,
+  TooManyListenersError,
+} from "../errors.js";
+import { type UpdateKeys, updateKeys } from "../keys.js";
+import { assertDurationMs, assertPositiveInteger } from "../validate.js";
+import {
+  chatBase,
+  describeMatch,
+  probeKeys,
+  sameKinds,
+  type WaitMatch,
+  waitIndexKey,
+} from "./match.js";
+
+/** Options of one wait. */
+export interface WaitOptions {
+  /** Rejects with `ListenerTimeoutError` after this long; defaults to the registry's. */
+  readonly timeoutMs?: number;
+  /** Aborting it cancels the wait (reason "cancelled"). */
+  readonly signal?: AbortSignal;
+  /** Runs at the deadline, before the wait rejects; its errors go to the registry's `onError`. */
+  readonly onTimeout?: () => unknown;
+  /** A wait on a key that already has one: "replace" (default) cancels the older as "duplicate". */
+  readonly duplicate?: "replace" | "reject";
+}
+
+/** Options of a {@link ListenerRegistry}. */
+export interface ListenerRegistryOptions<T> {
+  /** Reads an event's keys; defaults to {@link updateKeys} for events that are updates. */
+  readonly keysOf?: (event: T) => UpdateKeys;
+  readonly clock?: Clock;
+  /** A timeout for waits that give none; by default waits have no timeout. */
+  readonly defaultTimeoutMs?: number;
+  /** Most waits per user in a chat (default 16). */
+  readonly maxPerUser?: number;
+  /** Most waits per chat (default 256). */
+  readonly maxPerChat?: number;
+  /** Receives errors of `onTimeout` hooks (default: `console.error`). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** What {@link ListenerRegistry.offer} did with an update. */
+export type Offer<T> =
+  | { readonly claimed: false }
+  | { readonly claimed: true; readonly by: "wait" }
+  | { readonly claimed: true; readonly by: "otherwise"; readonly handle: (event: T) => unknown };
+
+/** Which waits {@link ListenerRegistry.cancel} ends: a chat (optionally a topic), a user, or both. */
+export interface CancelSelector {
+  readonly chatId?: number;
+  readonly threadId?: number;
+  readonly businessConnectionId?: string;
+  readonly userId?: number;
+}
+
+/** Counters since the registry was made. */
+export interface ListenerStats {
+  readonly pending: number;
+  readonly answered: number;
+  readonly timeouts: number;
+  readonly cancellations: number;
+}
+
+interface Listener<T> {
+  readonly match: WaitMatch<T>;
+  readonly key: string;
+  /** The sets that count it against its caps. */
+  readonly groups: Set<Listener<T>>[];
+  resolve(event: T): void;
+  reject(error: Error): void;
+  stopTimer: CancelTimer | undefined;
+  stopAbort: (() => void) | undefined;
+}
+
+const NOT_CLAIMED = { claimed: false } as const;
+const CLAIMED = { claimed: true, by: "wait" } as const;
+
+/**
+ * Waits for updates by scope and hands each offered update to at most one waiter: the most
+ * specific one (chat+user+message, chat+user, chat+message, chat, then user alone).
+ *
+ * @example
+ * ```ts
+ * const registry = new ListenerRegistry();
+ * const reply = registry.wait({ chatId: 5, userId: 7 }, { timeoutMs: 60_000 });
+ * registry.offer(update); // → { claimed: true, by: "wait" } when it is user 7's in chat 5
+ * console.log((await reply).message?.text);
+ * ```
+ */
+export class ListenerRegistry<T = Update> {
+  readonly #buckets = new Map<string, Listener<T>[]>();
+  /** Waits per chat and per user in a chat (or per user alone): caps, and `cancel` without a scan. */
+  readonly #groups = new Map<string, Set<Listener<T>>>();
+  readonly #keysOf: (event: T) => UpdateKeys;
+  readonly #clock: Clock;
+  readonly #defaultTimeoutMs: number | undefined;
+  readonly #maxPerUser: number;
+  readonly #maxPerChat: number;
+  readonly #onError: (error: unknown) => void;
+  #size = 0;
+  #answered = 0;
+  #timeouts = 0;
+  #cancellations = 0;
+  #shutDown = false;
+
+  constructor(options: ListenerRegistryOptions<T> = {}) {
+    this.#keysOf = options.keysOf ?? ((event) => updateKeys(event as Update));
+    this.#clock = options.clock ?? systemClock;
+    if (options.defaultTimeoutMs !== undefined) {
+      assertDurationMs("defaultTimeoutMs", options.defaultTimeoutMs);
+    }
+    this.#defaultTimeoutMs = options.defaultTimeoutMs;
+    this.#maxPerUser = options.maxPerUser ?? 16;
+    this.#maxPerChat = options.maxPerChat ?? 256;
+    assertPositiveInteger("maxPerUser", this.#maxPerUser);
+    assertPositiveInteger("maxPerChat", this.#maxPerChat);
+    this.#onError = options.onError ?? ((error) => console.error("colloquy:", error));
+  }
+
+  /** Pending waits. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Pending waits and how earlier ones ended. */
+  stats(): ListenerStats {
+    return {
+      pending: this.#size,
+      answered: this.#answered,
+      timeouts: this.#timeouts,
+      cancellations: this.#cancellations,
+    };
+  }
+
+  /**
+   * Waits for the next update that matches. Rejects with `ListenerTimeoutError`,
+   * `ListenerCancelledError`, `ListenerExistsError` or `TooManyListenersError`.
+   */
+  wait(match: WaitMatch<T>, options: WaitOptions = {}): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const key = waitIndexKey(match);
+      if (this.#shutDown) throw new ListenerCancelledError(describeMatch(match), "shutdown");
+      if (options.signal?.aborted) {
+        throw new ListenerCancelledError(describeMatch(match), "cancelled", {
+          cause: options.signal.reason,
+        });
+      }
+      const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
+      if (timeoutMs !== undefined) assertDurationMs("timeoutMs", timeoutMs);
+      const bucket = this.#buckets.get(key);
+      const twin = bucket?.find((other) => sameKinds(other.match, match));
+      if (twin !== undefined && options.duplicate === "reject") {
+        throw new ListenerExistsError(describeMatch(match));
+      }
+      // The twin shares every cap group, so ending it first frees the slot the new wait takes.
+      if (twin !== undefined) this.#end(twin, "duplicate");
+      const groups = this.#groupsFor(match);
+      const listener: Listener<T> = {
+        match,
+        key,
+        groups,
+        resolve,
+        reject,
+        stopTimer: undefined,
+        stopAbort: undefined,
+      };
+      if (timeoutMs !== undefined) {
+        listener.stopTimer = this.#clock.setTimer(timeoutMs, () =>
+          this.#timeout(listener, timeoutMs, options.onTimeout),
+        );
+      }
+      const signal = options.signal;
+      if (signal !== undefined) {
+        const onAbort = () => this.#end(listener, "cancelled", signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+        listener.stopAbort = () => signal.removeEventListener("abort", onAbort);
+      }
+      this.#add(listener);
+    });
+  }
+
+  /**
+   * Offers an update: the most specific matching wait receives it. Waits whose `bypass` accepts
+   * it are cancelled on the way; a wait in scope with an `otherwise` handler takes what matched
+   * no wait. Returns whether (and by what) the update was claimed.
+   */
+  offer(event: T, keys: UpdateKeys = this.#keysOf(event)): Offer<T> {
+    if (this.#size === 0) return NOT_CLAIMED;
+    const base =
+      keys.chatId === undefined ? undefined : chatBase(keys.chatId, keys.businessConnectionId);
+    const chatHasWaits = base !== undefined && this.#groups.has(base);
+    const userHasWaits = keys.userId !== undefined && this.#groups.has(`|u${keys.userId}`);
+    if (!chatHasWaits && !userHasWaits) return NOT_CLAIMED;
+    let fallback: Listener<T> | undefined;
+    for (const key of probeKeys(keys, chatHasWaits ? base : undefined)) {
+      const bucket = this.#buckets.get(key);
+      if (bucket === undefined) continue;
+      for (const listener of [...bucket]) {
+        const { kinds, filter, bypass, otherwise } = listener.match;
+        if (bypass?.(event)) {
+          this.#end(listener, "bypass");
+          continue;
+        }
+        if ((kinds === undefined || kinds.includes(keys.kind)) && (filter?.(event) ?? true)) {
+          this.#remove(listener);
+          this.#answered++;
+          listener.resolve(event);
+          return CLAIMED;
+        }
+        if (otherwise !== undefined && fallback === undefined) fallback = listener;
+      }
+    }
+    const handle = fallback?.match.otherwise;
+    return handle === undefined ? NOT_CLAIMED : { claimed: true, by: "otherwise", handle };
+  }
+
+  /**
+   * Ends the waits of a chat, a topic, a user in a chat, or a user's chat-less waits, with
+   * `ListenerCancelledError`. Returns how many ended.
+   */
+  cancel(selector: CancelSelector, reason: CancelReason = "cancelled"): number {
+    const group = this.#groups.get(selectorKey(selector));
+    if (group === undefined) return 0;
+    let ended = 0;
+    for (const listener of [...group]) {
+      const { threadId, userId } = listener.match;
+      if (selector.threadId !== undefined && threadId !== selector.threadId) continue;
+      if (selector.userId !== undefined && userId !== selector.userId) continue;
+      this.#end(listener, reason);
+      ended++;
+    }
+    return ended;
+  }
+
+  /** Ends every wait with reason "shutdown"; later waits reject at once. */
+  shutdown(): void {
+    this.#shutDown = true;
+    for (const bucket of [...this.#buckets.values()]) {
+      for (const listener of [...bucket]) this.#end(listener, "shutdown");
+    }
+  }
+
+  #groupsFor(match: WaitMatch<T>): Set<Listener<T>>[] {
+    const scope = describeMatch(match);
+    const keys: [string, number][] = [];
+    if (match.chatId === undefined) {
+      keys.push([`|u${match.userId}`, this.#maxPerUser]);
+    } else {
+      const base = chatBase(match.chatId, match.businessConnectionId);
+      keys.push([base, this.#maxPerChat]);
+      if (match.userId !== undefined) keys.push([`${base}|u${match.userId}`, this.#maxPerUser]);
+    }
+    return keys.map(([key, limit]) => {
+      let group = this.#groups.get(key);
+      if (group === undefined) {
+        group = new Set();
+        this.#groups.set(key, group);
+      } else if (group.size >= limit) {
+        throw new TooManyListenersError(scope, limit);
+      }
+      return group;
+    });
+  }
+
+  #add(listener: Listener<T>): void {
+    const bucket = this.#buckets.get(listener.key);
+    if (bucket === undefined) this.#buckets.set(listener.key, [listener]);
+    else bucket.push(listener);
+    for (const group of listener.groups) group.add(listener);
+    this.#size++;
+  }
+
+  /** Unindexes a wait and stops its timer; false when it had already ended. */
+  #remove(listener: Listener<T>): boolean {
+    const bucket = this.#buckets.get(listener.key);
+    const at = bucket?.indexOf(listener) ?? -1;
+    if (bucket === undefined || at < 0) return false;
+    if (bucket.length === 1) this.#buckets.delete(listener.key);
+    else bucket.splice(at, 1);
+    for (const group of listener.groups) group.delete(listener);
+    this.#dropEmptyGroups(listener);
+    listener.stopTimer?.();
+    listener.stopAbort?.();
+    this.#size--;
+    return true;
+  }
+
+  #dropEmptyGroups(listener: Listener<T>): void {
+    const { chatId, userId, businessConnectionId } = listener.match;
+    if (chatId === undefined) {
+      if (listener.groups[0]?.size === 0) this.#groups.delete(`|u${userId}`);
+      return;
+    }
+    const base = chatBase(chatId, businessConnectionId);
+    if (listener.groups[0]?.size === 0) this.#groups.delete(base);
+    if (listener.groups[1]?.size === 0) this.#groups.delete(`${base}|u${userId}`);
+  }
+
+  #end(listener: Listener<T>, reason: CancelReason, cause?: unknown): void {
+    if (!this.#remove(listener)) return;
+    this.#cancellations++;
+    const scope = describeMatch(listener.match);
+    listener.reject(
+      new ListenerCancelledError(scope, reason, cause === undefined ? undefined : { cause }),
+    );
+  }
+
+  #timeout(listener: Listener<T>, timeoutMs: number, onTimeout: (() => unknown) | undefined): void {
+    listener.stopTimer = undefined;
+    if (!this.#remove(listener)) return;
+    this.#timeouts++;
+    try {
+      const result = onTimeout?.();
+      if (result instanceof Promise) result.catch(this.#onError);
+    } catch (error) {
+      this.#onError(error);
+    }
+    listener.reject(new ListenerTimeoutError(describeMatch(listener.match), timeoutMs));
+  }
+}
+
+function selectorKey(selector: CancelSelector): string {
+  if (selector.chatId === undefined) {
+    if (selector.userId === undefined) {
+      throw new InvalidArgumentError(
+        "cancel selector",
+        "an object with chatId or userId",
+        selector,
+      );
+    }
+    return `|u${selector.userId}`;
+  }
+  const base = chatBase(selector.chatId, selector.businessConnectionId);
+  return selector.userId === undefined ? base : `${base}|u${selector.userId}`;
+}
