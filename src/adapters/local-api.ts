@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Chat, Message, User } from "@grammyjs/types";
+import type { Chat, Message, User, UserFromGetMe } from "@grammyjs/types";
 import type { Transformer } from "grammy";
 
 /** One Bot API call the bot made, with the result it was given. */
@@ -58,19 +58,10 @@ export class LocalBotApi {
   }
 
   /** What grammY's `Bot` wants as `botInfo`, so that `bot.init()` makes no call. */
-  get botInfo(): User & {
-    username: string;
-    can_join_groups: boolean;
-    can_read_all_group_messages: boolean;
-    supports_inline_queries: boolean;
-    can_connect_to_business: boolean;
-    has_main_web_app: boolean;
-    has_topics_enabled: boolean;
-    allows_users_to_create_topics: boolean;
-    can_manage_bots: boolean;
-  } {
+  get botInfo(): UserFromGetMe {
     return {
       ...this.#me,
+      is_bot: true,
       can_join_groups: true,
       can_read_all_group_messages: false,
       supports_inline_queries: true,
@@ -79,6 +70,7 @@ export class LocalBotApi {
       has_topics_enabled: false,
       allows_users_to_create_topics: false,
       can_manage_bots: false,
+      supports_join_request_queries: false,
     };
   }
 

@@ -27,7 +27,11 @@ describe("ListenerRegistry: answers", () => {
     const reply = registry.wait({ chatId: -100, userId: 7 });
     expect(registry.offer(inGroup(bob).text("not me")).claimed).toBe(false);
     const update = inGroup().text("me");
-    expect(registry.offer(update)).toEqual({ claimed: true, by: "wait" });
+    expect(registry.offer(update)).toMatchObject({
+      claimed: true,
+      by: "wait",
+      match: { userId: 7 },
+    });
     await expect(reply).resolves.toBe(update);
     expect(registry.size).toBe(0);
   });

@@ -55,7 +55,7 @@ export interface ListenerRegistryOptions<T> {
 /** What {@link ListenerRegistry.offer} did with an update. */
 export type Offer<T> =
   | { readonly claimed: false }
-  | { readonly claimed: true; readonly by: "wait" }
+  | { readonly claimed: true; readonly by: "wait"; readonly match: WaitMatch<T> }
   | { readonly claimed: true; readonly by: "otherwise"; readonly handle: (event: T) => unknown };
 
 /** Which waits {@link ListenerRegistry.cancel} ends: a chat (optionally a topic), a user, or both. */
@@ -86,7 +86,6 @@ interface Listener<T> {
 }
 
 const NOT_CLAIMED = { claimed: false } as const;
-const CLAIMED = { claimed: true, by: "wait" } as const;
 
 /**
  * Waits for updates by scope and hands each offered update to at most one waiter: the most
@@ -218,7 +217,7 @@ export class ListenerRegistry<T = Update> {
           this.#remove(listener);
           this.#answered++;
           listener.resolve(event);
-          return CLAIMED;
+          return { claimed: true, by: "wait", match: listener.match };
         }
         if (otherwise !== undefined && fallback === undefined) fallback = listener;
       }

@@ -1,0 +1,15 @@
+/**
+ * colloquy for grammY: `bot.use(colloquy())`, then `await ctx.ask(...)` in any handler.
+ *
+ * @module
+ */
+export { type BypassOption, isAnswer, leadingCommand } from "./answers.js";
+export type {
+  AskOptions,
+  ColloquyFlavor,
+  SendOptions,
+  Unfiltered,
+  WaitForCallbackQueryOptions,
+  WaitForOptions,
+} from "./flavor.js";
+export { type ColloquyOptions, type ColloquyPlugin, colloquy } from "./plugin.js";

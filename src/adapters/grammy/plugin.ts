@@ -1,0 +1,155 @@
+/**
+ * The grammY plugin: `bot.use(colloquy())` gives every context `ask` and the `waitFor…` methods,
+ * routes answers to their waits before any later middleware, and hands control back to grammY
+ * whenever a handler suspends.
+ *
+ * @module
+ */
+import createDebug from "debug";
+import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
+import type { Clock } from "../../clock.js";
+import { updateKeys } from "../../keys.js";
+import type { WaitMatch } from "../../listeners/match.js";
+import {
+  ListenerRegistry,
+  type ListenerStats,
+  type WaitOptions,
+} from "../../listeners/registry.js";
+import type { BypassOption } from "./answers.js";
+import type { ColloquyFlavor } from "./flavor.js";
+import { Run } from "./run.js";
+import {
+  ask,
+  type PluginContext,
+  type PluginMatch,
+  RUN,
+  type WaitDeps,
+  waitFor,
+  waitForCallbackQuery,
+} from "./waits.js";
+
+const debug = createDebug("colloquy:grammy");
+
+/** Options of {@link colloquy}. */
+export interface ColloquyOptions {
+  /** A timeout for every wait that sets none; by default waits have none. */
+  readonly timeoutMs?: number;
+  /**
+   * What ends a pending wait and goes on to the normal handlers: `true` (default) — any
+   * command; a list of commands (without `/`); a predicate; or `false`.
+   */
+  readonly bypass?: BypassOption;
+  /** Observes every failed wait (timeout, cancel, ...); the error is rethrown all the same. */
+  readonly onWaitError?: (error: unknown, ctx: Context) => unknown;
+  /**
+   * Receives errors of handlers after they resumed from a wait, when grammY's own error
+   * handling no longer can (the update that started them was done). Default: log them.
+   */
+  readonly onError?: (error: unknown, updateId: number) => void;
+  /** Caps on pending waits per user in a chat (16) and per chat (256). */
+  readonly maxWaitsPerUser?: number;
+  readonly maxWaitsPerChat?: number;
+  /** The clock for timeouts (tests pass a manual one). */
+  readonly clock?: Clock;
+}
+
+/** The plugin object: grammY middleware plus waits from outside any handler. */
+export interface ColloquyPlugin<C extends Context = Context> extends MiddlewareObj<C> {
+  /**
+   * Waits from outside a handler (a scheduled job, another chat's handler) for the next update
+   * that matches, and resolves to its context.
+   */
+  wait(match: WaitMatch<C & ColloquyFlavor>, options?: WaitOptions): Promise<C & ColloquyFlavor>;
+  /** Ends every pending wait with reason "shutdown". Call it when the bot stops; nothing is sent. */
+  shutdown(): void;
+  /** Pending waits, and how many were answered, timed out or cancelled so far. */
+  stats(): ListenerStats;
+}
+
+function defaultOnError(error: unknown, updateId: number): void {
+  console.error(`colloquy: a handler resumed by update ${updateId} failed:`, error);
+}
+
+/**
+ * Creates the plugin. Install it before the handlers that call `ctx.ask` (after `session()` and,
+ * with @grammyjs/runner, after `sequentialize`).
+ *
+ * @example
+ * ```ts
+ * const bot = new Bot<Context & ColloquyFlavor>(token);
+ * const plugin = colloquy({ timeoutMs: 5 * 60_000 });
+ * bot.use(plugin);
+ * bot.command("name", async (ctx) => {
+ *   const answer = await ctx.ask("What is your name?");
+ *   await answer.reply(`Hello, ${answer.message?.text}!`);
+ * });
+ * process.once("SIGTERM", () => { plugin.shutdown(); void bot.stop(); });
+ * ```
+ */
+export function colloquy<C extends Context = Context>(
+  options: ColloquyOptions = {},
+): ColloquyPlugin<C> {
+  const onError = options.onError ?? defaultOnError;
+  const report = (error: unknown) => onError(error, -1);
+  const registry = new ListenerRegistry<PluginContext>({
+    keysOf: (ctx) => updateKeys(ctx.update),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.timeoutMs === undefined ? {} : { defaultTimeoutMs: options.timeoutMs }),
+    ...(options.maxWaitsPerUser === undefined ? {} : { maxPerUser: options.maxWaitsPerUser }),
+    ...(options.maxWaitsPerChat === undefined ? {} : { maxPerChat: options.maxWaitsPerChat }),
+    onError: report,
+  });
+  const deps: WaitDeps = {
+    registry,
+    bypass: options.bypass ?? true,
+    onWaitError: options.onWaitError,
+    report,
+  };
+  // Shared by every context: the methods find the context through `this`, so dispatching an
+  // update allocates no closures.
+  const methods: ColloquyFlavor = {
+    ask(text, askOptions) {
+      return ask(deps, this as never, text, askOptions as never) as never;
+    },
+    waitFor(query: never, waitOptions?: never) {
+      return waitFor(deps, this as never, query, waitOptions) as never;
+    },
+    waitForCallbackQuery(waitOptions) {
+      return waitForCallbackQuery(deps, this as never, waitOptions as never) as never;
+    },
+  };
+
+  const middleware: MiddlewareFn<PluginContext> = async (ctx, next) => {
+    ctx.ask = methods.ask;
+    ctx.waitFor = methods.waitFor;
+    ctx.waitForCallbackQuery = methods.waitForCallbackQuery;
+    const offer = registry.offer(ctx);
+    if (!offer.claimed) {
+      const run = new Run(ctx.update.update_id);
+      ctx[RUN] = run;
+      return run.start(next, onError);
+    }
+    if (offer.by === "otherwise") {
+      debug("update %d handled by a wait's otherwise", ctx.update.update_id);
+      await offer.handle(ctx);
+      return;
+    }
+    const match = offer.match as PluginMatch;
+    debug("update %d answered a wait", ctx.update.update_id);
+    if (match.answerCallback && ctx.callbackQuery !== undefined) {
+      ctx.answerCallbackQuery().catch(report);
+    }
+    const run = match.run;
+    if (run === undefined) return;
+    ctx[RUN] = run;
+    await run.resume(ctx.update.update_id);
+  };
+
+  return {
+    middleware: () => middleware as unknown as MiddlewareFn<C>,
+    wait: (match, waitOptions) =>
+      registry.wait(match as WaitMatch<PluginContext>, waitOptions) as Promise<C & ColloquyFlavor>,
+    shutdown: () => registry.shutdown(),
+    stats: () => registry.stats(),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Suspension-aware dispatch. A handler that awaits `ctx.ask` must not hold up grammY: under
+ * `bot.start()` updates are handled one at a time and a webhook request waits for its handler,
+ * so a handler blocked in a wait would block the very reply it waits for.
+ *
+ * A {@link Run} is one handler chain that may span several updates. Each update that moves it
+ * forward is its *host*: the host's `handleUpdate` resolves when the run suspends in a wait again
+ * or ends. So grammY gets control back at every suspension, per-chat order still holds, and
+ * `session()` installed before the plugin saves the changes made while the reply was handled.
+ *
+ * @module
+ */
+
+/** Resolves (or fails) the `handleUpdate` of the update currently hosting a run. */
+interface Host {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Receives errors thrown by a run after its first update was already done. */
+export type DetachedErrorHandler = (error: unknown, updateId: number) => void;
+
+/** One handler chain, across the updates that resume it. */
+export class Run {
+  #host: Host | undefined;
+  /** Whether the run suspended at least once; its later errors no longer belong to grammY. */
+  #detached = false;
+  #ended = false;
+  /** Waits of this run that are pending; a host is held only while the run waits on none. */
+  #waiting = 0;
+  /** The update that resumed the run last, for error reports. */
+  #updateId: number;
+  /** The newest prompt this run sent, which a button wait binds to by default. */
+  promptMessageId: number | undefined;
+
+  constructor(updateId: number) {
+    this.#updateId = updateId;
+  }
+
+  /**
+   * Runs the handler chain for the run's first update. Resolves when the chain ends or first
+   * suspends; rejects with the chain's error if it fails before suspending.
+   */
+  start(next: () => Promise<void>, onDetachedError: DetachedErrorHandler): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#host = { resolve, reject };
+      next().then(
+        () => this.#end(undefined, onDetachedError),
+        (error: unknown) => this.#end(error ?? new Error("handler failed"), onDetachedError),
+      );
+    });
+  }
+
+  /** Called by a wait of this run once it is registered: gives control back to grammY. */
+  suspend(): void {
+    this.#waiting++;
+    this.#detached = true;
+    this.#releaseHost();
+  }
+
+  /** Called when a wait of this run ended without an update (timeout, cancel): no host. */
+  waitEnded(): void {
+    this.#waiting--;
+  }
+
+  /**
+   * Called synchronously when `updateId` answered a wait of this run. Returns the promise its
+   * `handleUpdate` should await: until the run suspends again or ends.
+   */
+  resume(updateId: number): Promise<void> | undefined {
+    this.#waiting--;
+    // With other waits still pending (Promise.all or race over several asks) the run may stay
+    // blocked; holding this update could then deadlock the feed, so it is not held.
+    if (this.#ended || this.#waiting > 0 || this.#host !== undefined) return undefined;
+    this.#updateId = updateId;
+    return new Promise<void>((resolve, reject) => {
+      this.#host = { resolve, reject };
+    });
+  }
+
+  #releaseHost(): void {
+    const host = this.#host;
+    this.#host = undefined;
+    host?.resolve();
+  }
+
+  #end(error: unknown, onDetachedError: DetachedErrorHandler): void {
+    this.#ended = true;
+    const host = this.#host;
+    this.#host = undefined;
+    if (error === undefined) {
+      host?.resolve();
+    } else if (!this.#detached && host !== undefined) {
+      host.reject(error);
+    } else {
+      host?.resolve();
+      onDetachedError(error, this.#updateId);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * `ctx.ask`, `ctx.waitFor` and `ctx.waitForCallbackQuery`: each builds a wait in the context's
+ * scope, registers it, suspends the handler's run, and returns the answer's context.
+ *
+ * @module
+ */
+import { type Context, matchFilter } from "grammy";
+import type { UpdateKind } from "../../keys.js";
+import { updateKeys } from "../../keys.js";
+import type { WaitMatch } from "../../listeners/match.js";
+import type { ListenerRegistry, WaitOptions } from "../../listeners/registry.js";
+import { type BypassOption, bypassPredicate, isAnswer } from "./answers.js";
+import type {
+  AskOptions,
+  ColloquyFlavor,
+  WaitForCallbackQueryOptions,
+  WaitForOptions,
+} from "./flavor.js";
+import type { Run } from "./run.js";
+
+/** The run a context belongs to; set by the plugin's middleware on every context it sees. */
+export const RUN: unique symbol = Symbol("colloquy.run");
+
+/** A context the plugin's middleware has seen. */
+export type PluginContext = Context & ColloquyFlavor & { [RUN]?: Run };
+
+/** A wait made by the plugin: the run it suspends, and whether to answer button presses. */
+export interface PluginMatch extends WaitMatch<PluginContext> {
+  readonly run?: Run | undefined;
+  readonly answerCallback?: boolean;
+}
+
+/** What the methods need from the plugin. */
+export interface WaitDeps {
+  readonly registry: ListenerRegistry<PluginContext>;
+  readonly bypass: BypassOption;
+  readonly onWaitError: ((error: unknown, ctx: Context) => unknown) | undefined;
+  readonly report: (error: unknown) => void;
+}
+
+const MESSAGE_KINDS: readonly UpdateKind[] = ["message", "business_message", "channel_post"];
+const ANSWER_KINDS: readonly UpdateKind[] = [...MESSAGE_KINDS, "callback_query"];
+
+/** Registers a wait for `ctx`'s scope, suspends its run, and resolves to the answering context. */
+async function waitIn(
+  deps: WaitDeps,
+  ctx: PluginContext,
+  parts: Partial<PluginMatch>,
+  options: WaitForOptions<PluginContext>,
+): Promise<PluginContext> {
+  const keys = updateKeys(ctx.update);
+  const run = ctx[RUN];
+  const bypass = bypassPredicate(options.bypass ?? deps.bypass);
+  const match: PluginMatch = {
+    ...(keys.chatId === undefined ? {} : { chatId: keys.chatId }),
+    ...(keys.threadId === undefined ? {} : { threadId: keys.threadId }),
+    ...(keys.businessConnectionId === undefined
+      ? {}
+      : { businessConnectionId: keys.businessConnectionId }),
+    ...(options.from === "chat" || keys.userId === undefined ? {} : { userId: keys.userId }),
+    ...(options.answering === undefined ? {} : { messageId: options.answering }),
+    ...(bypass === undefined ? {} : { bypass }),
+    ...(options.otherwise === undefined ? {} : { otherwise: options.otherwise }),
+    run,
+    ...parts,
+  };
+  const pending = deps.registry.wait(match, waitOptionsOf(options));
+  run?.suspend();
+  try {
+    return await pending;
+  } catch (error) {
+    run?.waitEnded();
+    for (const hook of [options.onWaitError, deps.onWaitError]) {
+      try {
+        await hook?.(error, ctx);
+      } catch (hookError) {
+        deps.report(hookError);
+      }
+    }
+    throw error;
+  }
+}
+
+function waitOptionsOf(options: WaitForOptions<PluginContext>): WaitOptions {
+  return {
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.onTimeout === undefined ? {} : { onTimeout: options.onTimeout }),
+    ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
+  };
+}
+
+const WAIT_KEYS = new Set<string>([
+  "timeoutMs",
+  "signal",
+  "onTimeout",
+  "duplicate",
+  "from",
+  "answering",
+  "otherwise",
+  "bypass",
+  "onWaitError",
+  "editMessageId",
+  "requireReply",
+]);
+
+function sendOptionsOf(options: AskOptions<PluginContext>): Record<string, unknown> {
+  const send: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (!WAIT_KEYS.has(key)) send[key] = value;
+  return send;
+}
+
+/** `ctx.ask`: sends or edits the prompt, then waits for the answer. */
+export async function ask(
+  deps: WaitDeps,
+  ctx: PluginContext,
+  text: string,
+  options: AskOptions<PluginContext> = {},
+): Promise<PluginContext> {
+  const send = sendOptionsOf(options);
+  let promptId: number;
+  if (options.editMessageId === undefined) {
+    promptId = (await ctx.reply(text, send)).message_id;
+  } else {
+    const chatId = ctx.chatId;
+    if (chatId === undefined) throw new TypeError("ctx.ask with editMessageId needs a chat.");
+    await ctx.api.editMessageText(chatId, options.editMessageId, text, {
+      ...(ctx.businessConnectionId === undefined
+        ? {}
+        : { business_connection_id: ctx.businessConnectionId }),
+      ...send,
+    });
+    promptId = options.editMessageId;
+  }
+  const run = ctx[RUN];
+  if (run !== undefined) run.promptMessageId = promptId;
+  const filter = (answer: PluginContext) => {
+    const press = answer.callbackQuery;
+    if (press !== undefined) return press.message?.message_id === promptId;
+    return isAnswer(answer);
+  };
+  const hasButtons =
+    options.reply_markup !== undefined && "inline_keyboard" in options.reply_markup;
+  return waitIn(
+    deps,
+    ctx,
+    {
+      kinds: hasButtons ? ANSWER_KINDS : MESSAGE_KINDS,
+      filter,
+      answerCallback: true,
+      ...(options.requireReply ? { messageId: promptId } : {}),
+    },
+    options,
+  );
+}
+
+/** `ctx.waitFor`: a filter query, or a predicate. */
+export function waitFor(
+  deps: WaitDeps,
+  ctx: PluginContext,
+  query: string | string[] | ((ctx: PluginContext) => boolean),
+  options: WaitForOptions<PluginContext> = {},
+): Promise<PluginContext> {
+  if (typeof query === "function") {
+    return waitIn(deps, ctx, { filter: (c) => isAnswer(c) && query(c) }, options);
+  }
+  const filter = matchFilter(query as never) as (ctx: Context) => boolean;
+  const asksForCommand = [query].flat().some((q) => q.includes("bot_command"));
+  const bypassOff = asksForCommand && options.bypass === undefined;
+  return waitIn(deps, ctx, { filter }, bypassOff ? { ...options, bypass: false } : options);
+}
+
+/** `ctx.waitForCallbackQuery`: a press on the prompt (or a given message), answered by default. */
+export function waitForCallbackQuery(
+  deps: WaitDeps,
+  ctx: PluginContext,
+  options: WaitForCallbackQueryOptions<PluginContext> = {},
+): Promise<PluginContext> {
+  const messageId =
+    options.messageId === "any" ? undefined : (options.messageId ?? ctx[RUN]?.promptMessageId);
+  const data = options.data;
+  const filter =
+    data === undefined
+      ? undefined
+      : (c: PluginContext) => {
+          const value = c.callbackQuery?.data;
+          if (value === undefined) return false;
+          if (typeof data === "string") return value === data;
+          if (data instanceof RegExp) return data.test(value);
+          return data.includes(value);
+        };
+  return waitIn(
+    deps,
+    ctx,
+    {
+      kinds: ["callback_query"],
+      answerCallback: options.answer ?? true,
+      ...(messageId === undefined ? {} : { messageId }),
+      ...(filter === undefined ? {} : { filter }),
+    },
+    options,
+  );
+}
