@@ -19,6 +19,7 @@ export type ColloquyErrorCode =
   | "NON_JSON_VALUE"
   | "VERSION_CONFLICT"
   | "LEASE_LOST"
+  | "LOCK_TIMEOUT"
   | "SCHEMA"
   | "UNKNOWN_NODE"
   | "UNKNOWN_STEP"
@@ -197,6 +198,25 @@ export class LeaseLostError extends ColloquyError {
         "use a longer leaseMs or extend it while working.",
     );
     this.key = key;
+  }
+}
+
+/** A lock stayed held by another for the whole wait, so it was never acquired. */
+export class LockTimeoutError extends ColloquyError {
+  static override readonly code = "LOCK_TIMEOUT" as const;
+  /** The locked key. */
+  readonly key: string;
+  /** How long the wait lasted, in milliseconds. */
+  readonly waitMs: number;
+
+  constructor(key: string, waitMs: number) {
+    super(
+      "LOCK_TIMEOUT",
+      `${key} stayed locked by another holder for the whole wait (${waitMs} ms). ` +
+        "Retry later, or pass a larger waitMs.",
+    );
+    this.key = key;
+    this.waitMs = waitMs;
   }
 }
 

@@ -24,3 +24,11 @@ export {
   type Offer,
   type WaitOptions,
 } from "./listeners/registry.js";
+export {
+  type AcquireOptions,
+  type Lease,
+  type Lock,
+  type WithLockOptions,
+  withLock,
+} from "./lock.js";
+export { MemoryLock, type MemoryLockOptions } from "./locks/memory.js";

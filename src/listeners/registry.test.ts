@@ -319,3 +319,39 @@ describe("ListenerRegistry: limits and bad input", () => {
     expect(registry.size).toBe(0);
   });
 });
+
+describe("ListenerRegistry.listen", () => {
+  it("keeps delivering until cancelled, and reports a throwing callback to onError", async () => {
+    const onError = vi.fn();
+    const registry = new ListenerRegistry({ onError });
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const listening = registry.listen(
+      { chatId: -100, userId: 7 },
+      (u) => {
+        seen.push(u.message?.text ?? "");
+        if (u.message?.text === "boom") throw new Error("callback failed");
+      },
+      { signal: controller.signal },
+    );
+    for (const text of ["a", "boom", "b"]) expect(registry.offer(inGroup().text(text)).claimed).toBe(true);
+    expect(seen).toEqual(["a", "boom", "b"]);
+    expect(onError).toHaveBeenCalledWith(new Error("callback failed"));
+    expect(registry.size).toBe(1);
+    controller.abort();
+    await expect(listening).rejects.toBeInstanceOf(ListenerCancelledError);
+    expect(registry.size).toBe(0);
+  });
+
+  it("yields to a more specific one-shot wait", async () => {
+    const registry = new ListenerRegistry();
+    const seen: string[] = [];
+    registry.listen({ chatId: -100 }, (u) => seen.push(u.message?.text ?? "")).catch(() => {});
+    const wait = registry.wait({ chatId: -100, userId: 7 });
+    registry.offer(inGroup().text("to the wait"));
+    registry.offer(inGroup().text("to the listener"));
+    await expect(wait).resolves.toMatchObject({ message: { text: "to the wait" } });
+    expect(seen).toEqual(["to the listener"]);
+    registry.shutdown();
+  });
+});

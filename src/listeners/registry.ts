@@ -79,6 +79,8 @@ interface Listener<T> {
   readonly key: string;
   /** The sets that count it against its caps. */
   readonly groups: Set<Listener<T>>[];
+  /** A listener from `listen`: it stays after delivering an update. */
+  readonly persistent: boolean;
   resolve(event: T): void;
   reject(error: Error): void;
   stopTimer: CancelTimer | undefined;
@@ -150,45 +152,71 @@ export class ListenerRegistry<T = Update> {
    */
   wait(match: WaitMatch<T>, options: WaitOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const key = waitIndexKey(match);
-      if (this.#shutDown) throw new ListenerCancelledError(describeMatch(match), "shutdown");
-      if (options.signal?.aborted) {
-        throw new ListenerCancelledError(describeMatch(match), "cancelled", {
-          cause: options.signal.reason,
-        });
-      }
-      const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs;
-      if (timeoutMs !== undefined) assertDurationMs("timeoutMs", timeoutMs);
-      const bucket = this.#buckets.get(key);
-      const twin = bucket?.find((other) => sameKinds(other.match, match));
-      if (twin !== undefined && options.duplicate === "reject") {
-        throw new ListenerExistsError(describeMatch(match));
-      }
-      // The twin shares every cap group, so ending it first frees the slot the new wait takes.
-      if (twin !== undefined) this.#end(twin, "duplicate");
-      const groups = this.#groupsFor(match);
-      const listener: Listener<T> = {
-        match,
-        key,
-        groups,
-        resolve,
-        reject,
-        stopTimer: undefined,
-        stopAbort: undefined,
-      };
-      if (timeoutMs !== undefined) {
-        listener.stopTimer = this.#clock.setTimer(timeoutMs, () =>
-          this.#timeout(listener, timeoutMs, options.onTimeout),
-        );
-      }
-      const signal = options.signal;
-      if (signal !== undefined) {
-        const onAbort = () => this.#end(listener, "cancelled", signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-        listener.stopAbort = () => signal.removeEventListener("abort", onAbort);
-      }
-      this.#add(listener);
+      this.#register(match, options, resolve, reject, false);
     });
+  }
+
+  /**
+   * Like {@link wait}, but the listener stays after an update: `onEvent` receives every matching
+   * update until the listener is cancelled (signal, `cancel`, bypass, a duplicate, shutdown). The
+   * promise never resolves; it rejects with the `ListenerCancelledError` that ended it. No timeout.
+   */
+  listen(
+    match: WaitMatch<T>,
+    onEvent: (event: T) => void,
+    options: Omit<WaitOptions, "timeoutMs" | "onTimeout"> = {},
+  ): Promise<never> {
+    return new Promise<never>((_, reject) => {
+      this.#register(match, options, onEvent, reject, true);
+    });
+  }
+
+  #register(
+    match: WaitMatch<T>,
+    options: WaitOptions,
+    resolve: (event: T) => void,
+    reject: (error: Error) => void,
+    persistent: boolean,
+  ): void {
+    const key = waitIndexKey(match);
+    if (this.#shutDown) throw new ListenerCancelledError(describeMatch(match), "shutdown");
+    if (options.signal?.aborted) {
+      throw new ListenerCancelledError(describeMatch(match), "cancelled", {
+        cause: options.signal.reason,
+      });
+    }
+    const timeoutMs = persistent ? undefined : (options.timeoutMs ?? this.#defaultTimeoutMs);
+    if (timeoutMs !== undefined) assertDurationMs("timeoutMs", timeoutMs);
+    const bucket = this.#buckets.get(key);
+    const twin = bucket?.find((other) => sameKinds(other.match, match));
+    if (twin !== undefined && options.duplicate === "reject") {
+      throw new ListenerExistsError(describeMatch(match));
+    }
+    // The twin shares every cap group, so ending it first frees the slot the new wait takes.
+    if (twin !== undefined) this.#end(twin, "duplicate");
+    const groups = this.#groupsFor(match);
+    const listener: Listener<T> = {
+      match,
+      key,
+      groups,
+      persistent,
+      resolve,
+      reject,
+      stopTimer: undefined,
+      stopAbort: undefined,
+    };
+    if (timeoutMs !== undefined) {
+      listener.stopTimer = this.#clock.setTimer(timeoutMs, () =>
+        this.#timeout(listener, timeoutMs, options.onTimeout),
+      );
+    }
+    const signal = options.signal;
+    if (signal !== undefined) {
+      const onAbort = () => this.#end(listener, "cancelled", signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      listener.stopAbort = () => signal.removeEventListener("abort", onAbort);
+    }
+    this.#add(listener);
   }
 
   /**
@@ -214,9 +242,12 @@ export class ListenerRegistry<T = Update> {
           continue;
         }
         if ((kinds === undefined || kinds.includes(keys.kind)) && (filter?.(event) ?? true)) {
-          this.#remove(listener);
           this.#answered++;
-          listener.resolve(event);
+          if (listener.persistent) this.#deliver(listener, event);
+          else {
+            this.#remove(listener);
+            listener.resolve(event);
+          }
           return { claimed: true, by: "wait", match: listener.match };
         }
         if (otherwise !== undefined && fallback === undefined) fallback = listener;
@@ -249,6 +280,15 @@ export class ListenerRegistry<T = Update> {
     this.#shutDown = true;
     for (const bucket of [...this.#buckets.values()]) {
       for (const listener of [...bucket]) this.#end(listener, "shutdown");
+    }
+  }
+
+  /** A listener's callback runs inside `offer`: its errors must not escape into the caller. */
+  #deliver(listener: Listener<T>, event: T): void {
+    try {
+      listener.resolve(event);
+    } catch (error) {
+      this.#onError(error);
     }
   }
 

@@ -3,5 +3,7 @@
  *
  * @module
  */
+
+export { type LockHarness, type LockSuiteOptions, testLock } from "./lock-suite.js";
 export { ManualClock } from "./manual-clock.js";
 export { type MessageOverrides, UpdateFactory, type UpdateOrigin } from "./updates.js";

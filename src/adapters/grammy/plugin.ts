@@ -20,6 +20,7 @@ import type { ColloquyFlavor } from "./flavor.js";
 import { Run } from "./run.js";
 import {
   ask,
+  DEPS,
   type PluginContext,
   type PluginMatch,
   RUN,
@@ -123,6 +124,7 @@ export function colloquy<C extends Context = Context>(
     ctx.ask = methods.ask;
     ctx.waitFor = methods.waitFor;
     ctx.waitForCallbackQuery = methods.waitForCallbackQuery;
+    ctx[DEPS] = deps;
     const offer = registry.offer(ctx);
     if (!offer.claimed) {
       const run = new Run(ctx.update.update_id);

@@ -21,8 +21,11 @@ import type { Run } from "./run.js";
 /** The run a context belongs to; set by the plugin's middleware on every context it sees. */
 export const RUN: unique symbol = Symbol("colloquy.run");
 
+/** The plugin that saw a context, for helpers that take only the context (`telegramIo`). */
+export const DEPS: unique symbol = Symbol("colloquy.deps");
+
 /** A context the plugin's middleware has seen. */
-export type PluginContext = Context & ColloquyFlavor & { [RUN]?: Run };
+export type PluginContext = Context & ColloquyFlavor & { [RUN]?: Run; [DEPS]?: WaitDeps };
 
 /** A wait made by the plugin: the run it suspends, and whether to answer button presses. */
 export interface PluginMatch extends WaitMatch<PluginContext> {
@@ -41,17 +44,16 @@ export interface WaitDeps {
 const MESSAGE_KINDS: readonly UpdateKind[] = ["message", "business_message", "channel_post"];
 const ANSWER_KINDS: readonly UpdateKind[] = [...MESSAGE_KINDS, "callback_query"];
 
-/** Registers a wait for `ctx`'s scope, suspends its run, and resolves to the answering context. */
-async function waitIn(
+/** The match for a wait in `ctx`'s scope. */
+function matchIn(
   deps: WaitDeps,
   ctx: PluginContext,
   parts: Partial<PluginMatch>,
   options: WaitForOptions<PluginContext>,
-): Promise<PluginContext> {
+): PluginMatch {
   const keys = updateKeys(ctx.update);
-  const run = ctx[RUN];
   const bypass = bypassPredicate(options.bypass ?? deps.bypass);
-  const match: PluginMatch = {
+  return {
     ...(keys.chatId === undefined ? {} : { chatId: keys.chatId }),
     ...(keys.threadId === undefined ? {} : { threadId: keys.threadId }),
     ...(keys.businessConnectionId === undefined
@@ -61,9 +63,20 @@ async function waitIn(
     ...(options.answering === undefined ? {} : { messageId: options.answering }),
     ...(bypass === undefined ? {} : { bypass }),
     ...(options.otherwise === undefined ? {} : { otherwise: options.otherwise }),
-    run,
+    run: ctx[RUN],
     ...parts,
   };
+}
+
+/** Registers a wait for `ctx`'s scope, suspends its run, and resolves to the answering context. */
+async function waitIn(
+  deps: WaitDeps,
+  ctx: PluginContext,
+  parts: Partial<PluginMatch>,
+  options: WaitForOptions<PluginContext>,
+): Promise<PluginContext> {
+  const run = ctx[RUN];
+  const match = matchIn(deps, ctx, parts, options);
   const pending = deps.registry.wait(match, waitOptionsOf(options));
   run?.suspend();
   try {
@@ -200,4 +213,35 @@ export function waitForCallbackQuery(
     },
     options,
   );
+}
+
+/**
+ * Listens in `ctx`'s scope until `signal` aborts or a bypass ends it: `onEvent` receives every
+ * update the filter accepts, and nothing in between is lost. The handler's run counts as
+ * suspended meanwhile; the updates it receives do not hold up the feed.
+ */
+export function listenIn(
+  ctx: PluginContext,
+  filter: (ctx: PluginContext) => boolean,
+  onEvent: (ctx: PluginContext) => void,
+  options: { readonly signal: AbortSignal; readonly bypass?: BypassOption },
+): Promise<never> {
+  const deps = ctx[DEPS];
+  if (deps === undefined) {
+    return Promise.reject(
+      new TypeError(
+        "This context has not passed colloquy()'s middleware: install it with bot.use(colloquy()).",
+      ),
+    );
+  }
+  const run = ctx[RUN];
+  const match = matchIn(
+    deps,
+    ctx,
+    { filter: (c) => isAnswer(c) && filter(c), run: undefined },
+    options,
+  );
+  const listening = deps.registry.listen(match, onEvent, { signal: options.signal });
+  run?.suspend();
+  return listening.finally(() => run?.waitEnded());
 }

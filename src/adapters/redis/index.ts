@@ -1,0 +1,7 @@
+/**
+ * colloquy on Redis: locks, storage and (later) per-update coordination shared by every instance
+ * of a bot. Pass in an ioredis client: `new RedisLock({ client: new Redis(url) })`.
+ *
+ * @module
+ */
+export { RedisLock, type RedisLockOptions } from "../../locks/redis.js";
