@@ -5,7 +5,39 @@
  *
  * @module
  */
+
+export {
+  type CaptureCriteria,
+  type CaptureFields,
+  type CaptureItems,
+  type CapturePredicate,
+  type CaptureShape,
+  capture,
+} from "./capture.js";
 export { type CancelTimer, type Clock, systemClock } from "./clock.js";
+export { type AnswerCompute, type AnswerDeliver, Answerer } from "./delegation/answerer.js";
+export { type DelegateFactory, toDelegateFunction } from "./delegation/handler.js";
+export { DelegateRegistry, type DelegateRegistryOptions } from "./delegation/registry.js";
+export {
+  type OneOffSeed,
+  type Seed,
+  type Seeder,
+  type SeedFn,
+  seeders,
+  seedLabel,
+} from "./delegation/seeders.js";
+export type {
+  CloseReason,
+  DelegateClass,
+  DelegateControl,
+  DelegateFunction,
+  DelegateHandle,
+  DelegateHandler,
+  Delivery,
+  Inbox,
+  ReceiveOptions,
+  ScheduledEvent,
+} from "./delegation/types.js";
 export * from "./errors.js";
 export {
   kindOf,

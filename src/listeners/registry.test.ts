@@ -334,7 +334,8 @@ describe("ListenerRegistry.listen", () => {
       },
       { signal: controller.signal },
     );
-    for (const text of ["a", "boom", "b"]) expect(registry.offer(inGroup().text(text)).claimed).toBe(true);
+    for (const text of ["a", "boom", "b"])
+      expect(registry.offer(inGroup().text(text)).claimed).toBe(true);
     expect(seen).toEqual(["a", "boom", "b"]);
     expect(onError).toHaveBeenCalledWith(new Error("callback failed"));
     expect(registry.size).toBe(1);

@@ -29,6 +29,22 @@ describe("typed waits", () => {
     expect(photos).toEqual([1]);
   });
 
+  it("waitFor with capture criteria matches nested fields, patterns and predicates", async () => {
+    const { bot } = createTestBot();
+    const codes: string[] = [];
+    bot.command("code", async (ctx) => {
+      const answer = await ctx.waitFor({
+        message: { text: /^\d{6}$/, from: { id: (id: number) => id === 7 } },
+      });
+      codes.push(answer.message?.text ?? "");
+    });
+    const user = new UpdateFactory({ from: ann });
+    await bot.handleUpdate(user.command("/code"));
+    await bot.handleUpdate(user.text("12345"));
+    await bot.handleUpdate(user.text("123456"));
+    expect(codes).toEqual(["123456"]);
+  });
+
   it("otherwise handles the same user's non-matching updates while the wait goes on", async () => {
     const { bot, sent } = createTestBot();
     const later = vi.fn();

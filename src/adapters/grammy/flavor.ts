@@ -3,7 +3,9 @@
  *
  * @module
  */
+import type { Update } from "@grammyjs/types";
 import type { Api, Context, Filter, FilterQuery } from "grammy";
+import type { CaptureCriteria } from "../../capture.js";
 import type { BypassOption } from "./answers.js";
 
 /** Options every wait takes. */
@@ -98,6 +100,20 @@ export interface ColloquyFlavor {
   waitFor<C extends Context>(
     this: C,
     predicate: (ctx: Unfiltered<C>) => boolean,
+    options?: WaitForOptions<Unfiltered<C>>,
+  ): Promise<Unfiltered<C>>;
+  /**
+   * Waits for the next update from this user here that matches telepot-style capture criteria
+   * (nested partial objects, literals, predicates, RegExps, arrays as any-of, `_` for the whole).
+   *
+   * @example
+   * ```ts
+   * const code = await ctx.waitFor({ message: { text: /^\d{6}$/ } });
+   * ```
+   */
+  waitFor<C extends Context>(
+    this: C,
+    criteria: CaptureCriteria<Update>,
     options?: WaitForOptions<Unfiltered<C>>,
   ): Promise<Unfiltered<C>>;
   /** Waits for a press of an inline button: by default on the newest prompt, and answers it. */

@@ -3,7 +3,16 @@
  *
  * @module
  */
+
+export {
+  type AnswererMiddleware,
+  type AnswererOptions,
+  type AnswerInlineQueryOptions,
+  answerer,
+  type InlineAnswer,
+} from "./answerer.js";
 export { type BypassOption, isAnswer, leadingCommand } from "./answers.js";
+export { type DelegateMiddleware, type DelegateOptions, delegate } from "./delegate.js";
 export type {
   AskOptions,
   ColloquyFlavor,

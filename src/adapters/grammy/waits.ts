@@ -4,7 +4,9 @@
  *
  * @module
  */
+import type { Update } from "@grammyjs/types";
 import { type Context, matchFilter } from "grammy";
+import { type CaptureCriteria, capture } from "../../capture.js";
 import type { UpdateKind } from "../../keys.js";
 import { updateKeys } from "../../keys.js";
 import type { WaitMatch } from "../../listeners/match.js";
@@ -167,15 +169,21 @@ export async function ask(
   );
 }
 
-/** `ctx.waitFor`: a filter query, or a predicate. */
+/** `ctx.waitFor`: a filter query, a predicate, or capture criteria on the update. */
 export function waitFor(
   deps: WaitDeps,
   ctx: PluginContext,
-  query: string | string[] | ((ctx: PluginContext) => boolean),
+  query: string | string[] | ((ctx: PluginContext) => boolean) | CaptureCriteria<Update>,
   options: WaitForOptions<PluginContext> = {},
 ): Promise<PluginContext> {
   if (typeof query === "function") {
-    return waitIn(deps, ctx, { filter: (c) => isAnswer(c) && query(c) }, options);
+    // A function is a predicate on the context (the flavor's overload), never on the update.
+    const predicate = query as (ctx: PluginContext) => boolean;
+    return waitIn(deps, ctx, { filter: (c) => isAnswer(c) && predicate(c) }, options);
+  }
+  if (typeof query === "object" && !Array.isArray(query)) {
+    const matches = capture<Update>(query as CaptureCriteria<Update>);
+    return waitIn(deps, ctx, { filter: (c) => isAnswer(c) && matches(c.update) }, options);
   }
   const filter = matchFilter(query as never) as (ctx: Context) => boolean;
   const asksForCommand = [query].flat().some((q) => q.includes("bot_command"));
