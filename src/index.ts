@@ -39,6 +39,11 @@ export type {
   ScheduledEvent,
 } from "./delegation/types.js";
 export * from "./errors.js";
+export { type RunStatesOptions, runStates } from "./io/run-states.js";
+export { type Exit, exit, isExit, type State } from "./io/states.js";
+export { createTextIo, matchChoice, type TextChannel, tryAgainText } from "./io/text-io.js";
+export type { Io, IoCallOptions } from "./io.js";
+export { assertJson, type JsonObject, type JsonValue } from "./json.js";
 export {
   kindOf,
   type Scope,
@@ -64,3 +69,29 @@ export {
   withLock,
 } from "./lock.js";
 export { MemoryLock, type MemoryLockOptions } from "./locks/memory.js";
+export {
+  type SetStateOptions,
+  type StateName,
+  type StateSnapshot,
+  StateStore,
+  type StateStoreOptions,
+  type StateWriteOptions,
+} from "./state/state-store.js";
+export { type Step, type StepHandler, type StepRef, StepRegistry } from "./state/steps.js";
+export type {
+  CompareAndSetResult,
+  Storage,
+  StorageEntry,
+  TouchOptions,
+  WriteOptions,
+} from "./storage.js";
+export {
+  type BridgedEntry,
+  type FromGrammyStorageOptions,
+  fromGrammyStorage,
+  type GrammyStorageAdapter,
+  type GrammyStorageLike,
+  type ToGrammyStorageOptions,
+  toGrammyStorage,
+} from "./storages/grammy-bridge.js";
+export { MemoryStorage, type MemoryStorageOptions } from "./storages/memory.js";

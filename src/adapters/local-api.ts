@@ -4,14 +4,24 @@
  *
  * @module
  */
-import type { Chat, Message, User, UserFromGetMe } from "@grammyjs/types";
-import type { Transformer } from "grammy";
+import type {
+  Chat,
+  InlineKeyboardMarkup,
+  Message,
+  MessageEntity,
+  User,
+  UserFromGetMe,
+} from "@grammyjs/types";
+import type { Api, Transformer } from "grammy";
+import { formatText } from "./terminal/formatting/format.js";
 
 /** One Bot API call the bot made, with the result it was given. */
 export interface ApiCall {
   readonly method: string;
   readonly payload: Record<string, unknown>;
   readonly result: unknown;
+  /** The message as it was before an edit or a deletion, when the API had it. */
+  readonly previous?: Message;
 }
 
 /** Options of {@link LocalBotApi}. */
@@ -30,16 +40,33 @@ export const localBotUser: User & { username: string } = {
   username: "colloquy_demo_bot",
 };
 
+// The field a sent file lands in, by method.
+const fileFields: Readonly<Record<string, string>> = {
+  sendPhoto: "photo",
+  sendDocument: "document",
+  sendVideo: "video",
+  sendAudio: "audio",
+  sendVoice: "voice",
+  sendAnimation: "animation",
+  sendVideoNote: "video_note",
+  sendSticker: "sticker",
+};
+
+type LooseCall = (method: string, payload: unknown, signal?: AbortSignal) => Promise<unknown>;
+
 /**
  * Answers Bot API calls in memory. Sent messages get increasing ids per chat and are kept so that
- * edits return the edited message; methods it does not model answer `true`, which is what most
- * Bot API methods return, and are flagged by {@link ApiCall} so renderers can show a notice.
+ * edits return the edited message; like Telegram, `parse_mode` is applied (messages come back as
+ * text plus entities), only inline keyboards are kept on messages, and an edit without
+ * `reply_markup` removes the inline keyboard. Methods it does not model answer `true`, which is
+ * what most Bot API methods return. Everything is kept in memory for the life of the object: it
+ * is meant for local runs and tests, not for long-lived servers.
  *
  * @example
  * ```ts
  * const api = new LocalBotApi();
  * const bot = new Bot("local", { botInfo: api.botInfo });
- * bot.api.config.use(api.transformer);
+ * api.install(bot.api);
  * api.onCall((call) => console.log(call.method, call.payload));
  * ```
  */
@@ -50,7 +77,9 @@ export class LocalBotApi {
   readonly #now: () => number;
   readonly #messages = new Map<string, Message>();
   readonly #nextId = new Map<number, number>();
+  readonly #chats = new Map<number, Chat>();
   readonly #listeners = new Set<(call: ApiCall) => void>();
+  #files = 0;
 
   constructor(options: LocalBotApiOptions = {}) {
     this.#me = options.me ?? localBotUser;
@@ -87,16 +116,62 @@ export class LocalBotApi {
     return id;
   }
 
-  /** The grammY transformer; install it with `bot.api.config.use(api.transformer)`. */
+  /**
+   * Tells the API about a chat, so that messages sent there carry it (its type, title, names).
+   * Chats it was not told about are made up from the id: private when positive, a supergroup
+   * when negative.
+   */
+  rememberChat(chat: Chat): void {
+    this.#chats.set(chat.id, chat);
+  }
+
+  /** A message the bot sent, as it is now (after edits), or `undefined` when unknown or deleted. */
+  message(chatId: number, messageId: number): Message | undefined {
+    return this.#messages.get(messageKey(chatId, messageId));
+  }
+
+  /**
+   * The grammY transformer, which answers every call itself. Prefer {@link LocalBotApi.install},
+   * which also keeps the transformers installed before it working.
+   */
   readonly transformer: Transformer = async (_prev, method, payload) => {
     const result = this.call(method, (payload ?? {}) as Record<string, unknown>);
     return { ok: true, result } as never;
   };
 
+  /**
+   * Makes `api` (a bot's `bot.api`) answer locally. The transformers installed on it before
+   * (auto-retry, a default parse mode, ...) still run, in their order, around the local answer
+   * instead of around the network; those installed after run around it as usual. `bot.handleUpdate`
+   * copies them to each `ctx.api`.
+   */
+  install(api: Api): void {
+    const earlier = [...api.config.installedTransformers()] as unknown as ((
+      prev: LooseCall,
+      ...args: Parameters<LooseCall>
+    ) => Promise<unknown>)[];
+    const local: LooseCall = async (method, payload) => ({
+      ok: true,
+      result: this.call(method, (payload ?? {}) as Record<string, unknown>),
+    });
+    const chain = earlier.reduce<LooseCall>(
+      (prev, transformer) => (method, payload, signal) =>
+        transformer(prev, method, payload, signal),
+      local,
+    );
+    const innermost = (_network: LooseCall, ...[method, payload, signal]: Parameters<LooseCall>) =>
+      chain(method, payload, signal);
+    api.config.use(innermost as never);
+  }
+
   /** Answers one call and records it. */
   call(method: string, payload: Record<string, unknown>): unknown {
+    const previous =
+      method.startsWith("edit") || method === "deleteMessage"
+        ? this.#messages.get(messageKey(payload.chat_id, payload.message_id))
+        : undefined;
     const result = this.#answer(method, payload);
-    const call: ApiCall = { method, payload, result };
+    const call: ApiCall = { method, payload, result, ...(previous ? { previous } : {}) };
     this.calls.push(call);
     for (const listener of this.#listeners) listener(call);
     return result;
@@ -117,7 +192,10 @@ export class LocalBotApi {
       case "sendLocation":
       case "sendPoll":
       case "sendDice":
-        return this.#send(payload);
+      case "sendVideoNote":
+      case "sendContact":
+      case "sendVenue":
+        return this.#send(method, payload);
       case "editMessageText":
       case "editMessageCaption":
       case "editMessageReplyMarkup":
@@ -134,14 +212,15 @@ export class LocalBotApi {
     }
   }
 
-  #send(payload: Record<string, unknown>): Message {
+  #send(method: string, payload: Record<string, unknown>): Message {
     const chatId = Number(payload.chat_id);
     const message = {
       message_id: this.nextMessageId(chatId),
       date: this.#now(),
-      chat: chatOf(chatId),
+      chat: this.#chat(chatId),
       from: this.#me,
-      ...pick(payload, ["text", "caption", "entities", "reply_markup"]),
+      ...content(payload),
+      ...this.#file(method, payload),
       ...(typeof payload.message_thread_id === "number"
         ? { message_thread_id: payload.message_thread_id, is_topic_message: true }
         : {}),
@@ -156,34 +235,64 @@ export class LocalBotApi {
   #edit(payload: Record<string, unknown>): Message | true {
     if (payload.inline_message_id !== undefined) return true;
     const key = messageKey(payload.chat_id, payload.message_id);
-    const old = this.#messages.get(key);
-    const edited = {
-      ...(old ?? {
-        message_id: Number(payload.message_id),
-        date: this.#now(),
-        chat: chatOf(Number(payload.chat_id)),
-        from: this.#me,
-      }),
-      ...pick(payload, ["text", "caption", "entities", "reply_markup"]),
-      edit_date: this.#now(),
-    } as Message;
+    const known: Partial<Message> = this.#messages.get(key) ?? {
+      message_id: Number(payload.message_id),
+      date: this.#now(),
+      chat: this.#chat(Number(payload.chat_id)),
+      from: this.#me,
+    };
+    const { reply_markup: _, ...old }: Record<string, unknown> = { ...known };
+    const fresh = content(payload);
+    // New text brings its own entities (or none); the old ones must not stay on it.
+    if (fresh.text !== undefined) delete old.entities;
+    if (fresh.caption !== undefined) delete old.caption_entities;
+    const edited = { ...old, ...fresh, edit_date: this.#now() } as Message;
     this.#messages.set(key, edited);
     return edited;
   }
+
+  #chat(id: number): Chat {
+    return (
+      this.#chats.get(id) ??
+      (id < 0
+        ? ({ id, type: "supergroup", title: "local group" } as Chat)
+        : ({ id, type: "private", first_name: "local user" } as Chat))
+    );
+  }
+
+  #file(method: string, payload: Record<string, unknown>): Record<string, unknown> {
+    const field = fileFields[method];
+    if (field === undefined) return {};
+    const id = `local-file-${++this.#files}`;
+    const name = Reflect.get(Object(payload[field]), "filename");
+    const file = {
+      file_id: id,
+      file_unique_id: id,
+      ...(typeof name === "string" ? { file_name: name } : {}),
+    };
+    return { [field]: field === "photo" ? [{ ...file, width: 1280, height: 960 }] : file };
+  }
+}
+
+/** The text, caption and inline keyboard of a sent or edited message, as Telegram stores them. */
+function content(payload: Record<string, unknown>): Partial<Message> {
+  const out: Record<string, unknown> = {};
+  const entities = (field: string) => payload[field] as MessageEntity[] | undefined;
+  if (typeof payload.text === "string") {
+    const formatted = formatText(payload.text, payload.parse_mode, entities("entities"));
+    out.text = formatted.text;
+    if (formatted.entities.length > 0) out.entities = formatted.entities;
+  }
+  if (typeof payload.caption === "string") {
+    const formatted = formatText(payload.caption, payload.parse_mode, entities("caption_entities"));
+    out.caption = formatted.text;
+    if (formatted.entities.length > 0) out.caption_entities = formatted.entities;
+  }
+  const markup = payload.reply_markup as Partial<InlineKeyboardMarkup> | undefined;
+  if (markup?.inline_keyboard !== undefined) out.reply_markup = markup;
+  return out as Partial<Message>;
 }
 
 function messageKey(chatId: unknown, messageId: unknown): string {
   return `${String(chatId)}:${String(messageId)}`;
-}
-
-function chatOf(id: number): Chat {
-  return id < 0
-    ? ({ id, type: "supergroup", title: "local group" } as Chat)
-    : ({ id, type: "private", first_name: "local user" } as Chat);
-}
-
-function pick(source: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
-  return out;
 }

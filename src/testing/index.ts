@@ -6,4 +6,6 @@
 
 export { type LockHarness, type LockSuiteOptions, testLock } from "./lock-suite.js";
 export { ManualClock } from "./manual-clock.js";
+export { ScriptExhaustedError, ScriptedIo, type ScriptedIoOptions } from "./scripted-io.js";
+export { type StorageUnderTest, type TestStorageOptions, testStorage } from "./storage-suite.js";
 export { type MessageOverrides, UpdateFactory, type UpdateOrigin } from "./updates.js";

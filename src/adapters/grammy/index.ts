@@ -22,3 +22,4 @@ export type {
   WaitForOptions,
 } from "./flavor.js";
 export { type ColloquyOptions, type ColloquyPlugin, colloquy } from "./plugin.js";
+export { type TelegramIo, type TelegramIoOptions, telegramIo } from "./telegram-io.js";

@@ -5,3 +5,4 @@
  * @module
  */
 export { RedisLock, type RedisLockOptions } from "../../locks/redis.js";
+export { RedisStorage, type RedisStorageOptions } from "../../storages/redis.js";

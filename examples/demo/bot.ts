@@ -1,0 +1,136 @@
+/**
+ * The demo bot's behaviour, installed on a grammY `Bot` made by the caller (terminal, long
+ * polling or webhook: see main.ts). Every capability of colloquy has a command here.
+ */
+import {
+  type Clock,
+  ListenerCancelledError,
+  ListenerTimeoutError,
+  runStates,
+  type Scope,
+  scopes,
+  updateKeys,
+} from "colloquy";
+import {
+  type ColloquyFlavor,
+  type ColloquyPlugin,
+  colloquy,
+  leadingCommand,
+  telegramIo,
+} from "colloquy/grammy";
+import type { Bot, Context } from "grammy";
+import { chatScopeOf, counter } from "./count.js";
+import { FlowTracker } from "./flows.js";
+import { citySearch } from "./inline.js";
+import { texts } from "./texts.js";
+import { type OfflineWeather, type WeatherProvider, weatherStates } from "./weather/index.js";
+
+/** The demo's context type. */
+export type DemoContext = Context & ColloquyFlavor;
+
+/** What the demo needs from its surroundings. */
+export interface DemoOptions {
+  /** How long /name waits for an answer. */
+  readonly askTimeoutMs: number;
+  readonly weather: WeatherProvider;
+  /** How long /count waits for a message before it closes. */
+  readonly countIdleMs: number;
+  /** The table the inline city search looks in. */
+  readonly cities: OfflineWeather;
+  /** The clock for timeouts (tests pass a manual one). */
+  readonly clock?: Clock;
+}
+
+/** The installed demo: its plugin (to shut it down) and its running flows. */
+export interface Demo {
+  readonly plugin: ColloquyPlugin<DemoContext>;
+  readonly flows: FlowTracker;
+}
+
+const scopeOf: (ctx: Context) => string = (ctx) =>
+  (scopes.userInChat as Scope)(updateKeys(ctx.update)) ?? `update:${ctx.update.update_id}`;
+
+/** Whether an error only says that the flow was cancelled, which the user already knows. */
+function isCancellation(error: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || error instanceof ListenerCancelledError;
+}
+
+/**
+ * Installs the demo on `bot`.
+ *
+ * @example
+ * ```ts
+ * const bot = new Bot<DemoContext>(token);
+ * const demo = installDemo(bot, { askTimeoutMs: 60_000, weather: new OfflineWeather() });
+ * ```
+ */
+export function installDemo(bot: Bot<DemoContext>, options: DemoOptions): Demo {
+  const flows = new FlowTracker();
+  const plugin = colloquy<DemoContext>(options.clock === undefined ? {} : { clock: options.clock });
+
+  // /cancel goes before the plugin: it ends the user's flows itself (through their signals)
+  // rather than letting the plugin's command bypass end them first, so it knows whether any ran.
+  bot.command("cancel", (ctx) => {
+    const ended = flows.cancelAll(scopeOf(ctx)) + flows.cancelAll(chatScopeOf(ctx));
+    return ctx.reply(ended > 0 ? texts.cancelled : texts.nothingToCancel);
+  });
+  bot.use(plugin);
+
+  bot.command("start", (ctx) => ctx.reply(texts.welcome));
+
+  bot.command("name", async (ctx) => {
+    const scope = scopeOf(ctx);
+    const flow = flows.start(scope, "name");
+    try {
+      let answer = await ctx.ask(texts.askName, {
+        timeoutMs: options.askTimeoutMs,
+        signal: flow.signal,
+      });
+      while (answer.message?.text === undefined) {
+        answer = await answer.ask(texts.askName, {
+          timeoutMs: options.askTimeoutMs,
+          signal: flow.signal,
+        });
+      }
+      await answer.reply(texts.hello(answer.message.text));
+    } catch (error) {
+      if (error instanceof ListenerTimeoutError) await ctx.reply(texts.tooSlow);
+      else if (!isCancellation(error, flow.signal)) throw error;
+    } finally {
+      flows.finish(scope, flow);
+    }
+  });
+
+  bot.command("weather", async (ctx) => {
+    const scope = scopeOf(ctx);
+    if (flows.isRunning(scope, "weather")) return void (await ctx.reply(texts.alreadyRunning));
+    const flow = flows.start(scope, "weather");
+    const io = telegramIo(ctx, {
+      signal: flow.signal,
+      // A second /weather is answered by its handler; any other command ends the flow.
+      bypass: (c) => {
+        const command = leadingCommand(c);
+        return command !== undefined && command !== "weather";
+      },
+    });
+    try {
+      await runStates(weatherStates(options.weather), io, { signal: flow.signal });
+    } catch (error) {
+      if (isCancellation(error, flow.signal)) return;
+      await ctx.reply(texts.flowFailed).catch(() => {});
+      throw error;
+    } finally {
+      io.close();
+      flows.finish(scope, flow);
+    }
+  });
+
+  for (const later of ["order", "form"]) {
+    bot.command(later, (ctx) => ctx.reply(texts.comingSoon));
+  }
+  bot.use(counter(flows, options.countIdleMs, options.clock));
+  bot.use(citySearch(options.cities));
+
+  bot.on("message", (ctx) => ctx.reply(texts.notUnderstood));
+  return { plugin, flows };
+}

@@ -1,0 +1,53 @@
+/**
+ * The demo bot, run by `npm start`.
+ * - No BOT_TOKEN: you chat with it in this terminal; no token and no network needed.
+ * - BOT_TOKEN: long polling against Telegram, or against TELEGRAM_API_ROOT.
+ * Environment: ASK_TIMEOUT_MS (60000), COUNT_IDLE_MS (10000), COLLOQUY_DATA (./.colloquy),
+ * STORAGE (sqlite:<data>/demo.db | memory: | file:DIR | redis://…), WEATHER (offline | open-meteo).
+ */
+import { runInTerminal } from "colloquy/terminal";
+import { Bot } from "grammy";
+import { type DemoContext, installDemo } from "./bot.js";
+import { openStorage } from "./storage.js";
+import { commands } from "./texts.js";
+import { OfflineWeather, weatherProviderNamed } from "./weather/index.js";
+
+function numberFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`${name}=${raw} must be a positive number of milliseconds.`);
+  }
+  return value;
+}
+
+const token = process.env.BOT_TOKEN || undefined;
+const apiRoot = process.env.TELEGRAM_API_ROOT || undefined;
+const bot = new Bot<DemoContext>(token ?? "terminal", apiRoot ? { client: { apiRoot } } : {});
+const stored = await openStorage(process.env.STORAGE, process.env.COLLOQUY_DATA ?? ".colloquy");
+const demo = installDemo(bot, {
+  askTimeoutMs: numberFromEnv("ASK_TIMEOUT_MS", 60_000),
+  countIdleMs: numberFromEnv("COUNT_IDLE_MS", 10_000),
+  weather: weatherProviderNamed(process.env.WEATHER),
+  cities: new OfflineWeather(),
+});
+bot.catch((error) =>
+  console.error(`colloquy demo: update ${error.ctx.update.update_id} failed:`, error.error),
+);
+
+const stop = new AbortController();
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => stop.abort());
+
+if (token === undefined) {
+  await runInTerminal(bot, { signal: stop.signal });
+} else {
+  // A minimal Bot API server may lack these; the bot works without them.
+  await bot.api.setMyCommands([...commands]).catch((error: unknown) => {
+    console.warn(`colloquy demo: setMyCommands failed (${String(error)}); continuing.`);
+  });
+  stop.signal.addEventListener("abort", () => void bot.stop());
+  await bot.start({ onStart: (me) => console.log(`colloquy demo running as @${me.username}`) });
+}
+demo.plugin.shutdown();
+await stored.close();

@@ -1,0 +1,67 @@
+/**
+ * The demo's storage, chosen by `STORAGE`: `sqlite:PATH` (default `<data dir>/demo.db`),
+ * `memory:`, `file:DIR` or `redis://host:port/db`.
+ */
+import { join } from "node:path";
+import { MemoryStorage, type Storage } from "colloquy";
+
+/** An opened storage and what to close with it. */
+export interface DemoStorage {
+  readonly storage: Storage;
+  /** The Redis URL when the storage is Redis: coordination and locks use it too. */
+  readonly redisUrl?: string;
+  close(): Promise<void>;
+}
+
+/** Opens the storage that `spec` names; warns and falls back to memory if SQLite cannot load. */
+export async function openStorage(spec: string | undefined, dataDir: string): Promise<DemoStorage> {
+  const chosen = spec ?? `sqlite:${join(dataDir, "demo.db")}`;
+  if (chosen === "memory:") return inMemory();
+  if (chosen.startsWith("sqlite:")) return openSqlite(chosen.slice("sqlite:".length));
+  if (chosen.startsWith("file:")) {
+    const { FileStorage } = await import("colloquy/file");
+    const storage = new FileStorage({ dir: chosen.slice("file:".length) });
+    return { storage, close: () => storage.close() };
+  }
+  if (chosen.startsWith("redis://") || chosen.startsWith("rediss://")) {
+    const [{ Redis }, { RedisStorage }] = await Promise.all([
+      import("ioredis"),
+      import("colloquy/redis"),
+    ]);
+    const client = new Redis(chosen);
+    const storage = new RedisStorage({ client, prefix: "colloquy-demo:" });
+    return {
+      storage,
+      redisUrl: chosen,
+      close: async () => {
+        await storage.close();
+        await client.quit();
+      },
+    };
+  }
+  throw new Error(
+    `STORAGE=${chosen} is not a storage. Use sqlite:PATH, memory:, file:DIR or redis://host:port/db.`,
+  );
+}
+
+function inMemory(): DemoStorage {
+  const storage = new MemoryStorage();
+  return { storage, close: () => storage.close() };
+}
+
+async function openSqlite(path: string): Promise<DemoStorage> {
+  try {
+    const { mkdir } = await import("node:fs/promises");
+    const { dirname } = await import("node:path");
+    await mkdir(dirname(path), { recursive: true });
+    const { SqliteStorage } = await import("colloquy/sqlite");
+    const storage = new SqliteStorage({ path });
+    return { storage, close: () => storage.close() };
+  } catch (error) {
+    console.warn(
+      `colloquy demo: SQLite is not available (${error instanceof Error ? error.message : error}); ` +
+        "keeping state in memory, so it is lost when the bot stops.",
+    );
+    return inMemory();
+  }
+}

@@ -1,0 +1,27 @@
+/** Every text the demo says that users and tests rely on, in one place. */
+export const texts = {
+  welcome:
+    "Welcome to the colloquy demo. Try /name, /order, /weather, /count or /form. /cancel stops any flow.",
+  askName: "What is your name?",
+  hello: (name: string) => `Hello, ${name}!`,
+  tooSlow: "You took too long. Try /name again.",
+  cancelled: "Cancelled.",
+  nothingToCancel: "Nothing to cancel.",
+  notUnderstood: "I did not understand. Try /start.",
+  alreadyRunning: "Already running, call /cancel to exit",
+  comingSoon: "Coming soon.",
+  counting: "Counting messages in this chat. Send anything.",
+  counterClosed: (idleMs: number) => `Counter closed after ${String(idleMs / 1000)} s of silence.`,
+  flowFailed: "Something went wrong and the flow stopped. Try again.",
+} as const;
+
+/** The commands the demo registers with Telegram, in menu order. */
+export const commands = [
+  { command: "start", description: "What this demo can do" },
+  { command: "name", description: "Ask for your name (ctx.ask)" },
+  { command: "weather", description: "The weather flow (Io states)" },
+  { command: "order", description: "Order food (durable node flow)" },
+  { command: "count", description: "Count messages in this chat (delegation)" },
+  { command: "form", description: "A three-step form with Back" },
+  { command: "cancel", description: "Stop any running flow" },
+] as const;

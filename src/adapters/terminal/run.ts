@@ -1,0 +1,126 @@
+import type { Update } from "@grammyjs/types";
+import type { Bot, Context } from "grammy";
+import { BotError } from "grammy";
+import { LocalBotApi } from "../local-api.js";
+import { Activity } from "./activity.js";
+import { paint } from "./formatting/ansi.js";
+import { parseInputLine, type TerminalInput } from "./input.js";
+import { NewestKeyboard } from "./keyboards.js";
+import { LineReader } from "./line-reader.js";
+import { type RunInTerminalOptions, type TerminalSettings, terminalSettings } from "./options.js";
+import { renderCall } from "./render-call.js";
+import { Screen } from "./screen.js";
+import { TerminalUser } from "./user-updates.js";
+
+/**
+ * Runs a grammY bot in a terminal, with no token and no network: Bot API calls are answered
+ * locally (see {@link LocalBotApi}), each typed line becomes an update fed to `bot.handleUpdate`
+ * (one at a time, in order), and what the bot sends is shown — formatting, keyboards, edits,
+ * chat actions.
+ *
+ * Typing: a line is a text message (a command when it starts with `/`); `#N` presses button N of
+ * the newest inline keyboard; `\#` sends a text that starts with `#`. The next line is read once
+ * the bot has been quiet for `quietMs`. Errors from handlers go to `bot.catch` when set and are
+ * printed as `error> …` otherwise; they never end the run. Ctrl+C, the end of input or
+ * `options.signal` end it once the bot is idle: the promise then resolves.
+ *
+ * When the output is not a terminal the transcript is plain and parseable: `bot> TEXT`,
+ * `bot (edited)> TEXT`, `  [1] label  [2] label`, `  (reply keyboard) a | b`, `you> LINE`.
+ *
+ * @example
+ * ```ts
+ * const bot = new Bot(process.env.BOT_TOKEN ?? "terminal");
+ * bot.command("start", (ctx) => ctx.reply("Hi!"));
+ * if (process.env.BOT_TOKEN) await bot.start();
+ * else await runInTerminal(bot);
+ * ```
+ */
+export async function runInTerminal<C extends Context>(
+  bot: Bot<C>,
+  options: RunInTerminalOptions = {},
+): Promise<void> {
+  const settings = terminalSettings(options);
+  const api = options.api ?? new LocalBotApi(bot.isInited() ? { me: bot.botInfo } : {});
+  api.install(bot.api);
+  api.rememberChat(settings.chat);
+  if (!bot.isInited()) bot.botInfo = api.botInfo;
+  await bot.init();
+
+  const reader = new LineReader({
+    input: settings.input,
+    ...(settings.interactive ? { output: settings.output } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const screen = new Screen(settings.output, settings.interactive ? reader : undefined);
+  const activity = new Activity();
+  const keyboards = new NewestKeyboard(api, settings.chat.id);
+  const user = new TerminalUser(api, settings.user, settings.chat);
+  const context = { chatId: settings.chat.id, color: settings.color };
+  const stopRendering = api.onCall((call) => {
+    activity.touch();
+    keyboards.observe(call);
+    screen.write(renderCall(call, context));
+  });
+
+  const handle = async (line: string): Promise<void> => {
+    const input = parseInputLine(line);
+    if (input.kind === "blank") return;
+    if (!settings.interactive) screen.write([`${paint(settings.color, "1", "you")}> ${line}`]);
+    const update = updateFor(input, user, keyboards);
+    if (typeof update === "string")
+      return screen.write([paint(settings.color, "2", `(${update})`)]);
+    const handled = bot.handleUpdate(update).catch((error) => report(bot, error, screen, settings));
+    await activity.track(handled);
+  };
+
+  try {
+    if (settings.interactive) screen.write(banner(bot, settings));
+    for (;;) {
+      await activity.quiet(settings.quietMs);
+      screen.prompt();
+      const line = await reader.next();
+      if (line === undefined) break;
+      await handle(line);
+    }
+    await activity.quiet(settings.quietMs);
+  } finally {
+    stopRendering();
+    reader.close();
+    if (settings.interactive) settings.output.write("\n");
+  }
+}
+
+async function report<C extends Context>(
+  bot: Bot<C>,
+  error: unknown,
+  screen: Screen,
+  settings: TerminalSettings,
+): Promise<void> {
+  try {
+    if (!(error instanceof BotError)) throw error;
+    await bot.errorHandler(error as BotError<C>);
+  } catch (unhandled) {
+    const cause = unhandled instanceof BotError ? unhandled.error : unhandled;
+    const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    screen.write([`${paint(settings.color, "1;31", "error")}> ${text}`]);
+  }
+}
+
+/** The update a typed line becomes, or why a press sends nothing. */
+function updateFor(
+  input: Exclude<TerminalInput, { kind: "blank" }>,
+  user: TerminalUser,
+  keyboards: NewestKeyboard,
+): Update | string {
+  if (input.kind === "text") return user.text(input.text, input.commandLength);
+  const press = keyboards.press(input.button);
+  return press.kind === "none" ? press.reason : user.press(press.message, press.data);
+}
+
+function banner<C extends Context>(bot: Bot<C>, settings: TerminalSettings): string[] {
+  const where = settings.chat.type === "private" ? "" : ` in a ${settings.chat.type} chat`;
+  return [
+    `Talking to @${bot.botInfo.username} as ${settings.user.first_name}${where}.`,
+    "Type a message or /start. #N presses button N of the newest keyboard. Ctrl+C quits.",
+  ].map((line) => paint(settings.color, "2", line));
+}
