@@ -21,5 +21,6 @@ export type {
   WaitForCallbackQueryOptions,
   WaitForOptions,
 } from "./flavor.js";
+export { inState, type NextStepsOptions, nextStep, nextSteps } from "./next-step.js";
 export { type ColloquyOptions, type ColloquyPlugin, colloquy } from "./plugin.js";
 export { type TelegramIo, type TelegramIoOptions, telegramIo } from "./telegram-io.js";
