@@ -17,6 +17,7 @@ export {
 export { type CancelTimer, type Clock, systemClock } from "./clock.js";
 export { type AnswerCompute, type AnswerDeliver, Answerer } from "./delegation/answerer.js";
 export { type DelegateFactory, toDelegateFunction } from "./delegation/handler.js";
+export { OrderedQueue, type OrderedQueueOptions } from "./delegation/ordered-queue.js";
 export { DelegateRegistry, type DelegateRegistryOptions } from "./delegation/registry.js";
 export {
   type OneOffSeed,

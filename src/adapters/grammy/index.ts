@@ -22,5 +22,6 @@ export type {
   WaitForOptions,
 } from "./flavor.js";
 export { inState, type NextStepsOptions, nextStep, nextSteps } from "./next-step.js";
+export { type OrderedFlavor, type OrderedOptions, ordered } from "./ordered.js";
 export { type ColloquyOptions, type ColloquyPlugin, colloquy } from "./plugin.js";
 export { type TelegramIo, type TelegramIoOptions, telegramIo } from "./telegram-io.js";
