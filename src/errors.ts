@@ -268,7 +268,7 @@ export class UnknownStepError extends ColloquyError {
     super(
       "UNKNOWN_STEP",
       `No step named "${step}" is registered (known: ${known.join(", ") || "none"}). ` +
-        "Register it in the StepRegistry before it is referenced.",
+        "Register the step under that name before anything refers to it.",
     );
     this.step = step;
   }

@@ -40,6 +40,9 @@ export type {
   ScheduledEvent,
 } from "./delegation/types.js";
 export * from "./errors.js";
+export { MemoryHistory, type MemoryHistoryOptions } from "./histories/memory.js";
+export { StorageHistory, type StorageHistoryOptions } from "./histories/storage.js";
+export type { History, HistoryEntry, HistoryLimits, HistoryRecord } from "./history.js";
 export { type RunStatesOptions, runStates } from "./io/run-states.js";
 export { type Exit, exit, isExit, type State } from "./io/states.js";
 export { createTextIo, matchChoice, type TextChannel, tryAgainText } from "./io/text-io.js";

@@ -60,7 +60,10 @@ export class OrderedQueue {
       this.#drain();
       return;
     }
-    if (sequence < this.#next || this.#held.has(sequence)) return release(true);
+    if (sequence < this.#next || this.#held.has(sequence)) {
+      release(true);
+      return;
+    }
     this.#held.set(sequence, { release });
     this.#stopTimer ??= this.#clock.setTimer(this.#maxHoldMs, () => this.#skipGap());
   }

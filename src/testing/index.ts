@@ -4,6 +4,7 @@
  * @module
  */
 
+export { type HistoryUnderTest, type TestHistoryOptions, testHistory } from "./history-suite.js";
 export { type LockHarness, type LockSuiteOptions, testLock } from "./lock-suite.js";
 export { ManualClock } from "./manual-clock.js";
 export { ScriptExhaustedError, ScriptedIo, type ScriptedIoOptions } from "./scripted-io.js";

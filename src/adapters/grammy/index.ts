@@ -21,6 +21,13 @@ export type {
   WaitForCallbackQueryOptions,
   WaitForOptions,
 } from "./flavor.js";
+export {
+  type DataStep,
+  type HandlerHistory,
+  type HandlerHistoryOptions,
+  handlerHistory,
+  type StepHandler as NamedHandler,
+} from "./handler-history.js";
 export { inState, type NextStepsOptions, nextStep, nextSteps } from "./next-step.js";
 export { type OrderedFlavor, type OrderedOptions, ordered } from "./ordered.js";
 export { type ColloquyOptions, type ColloquyPlugin, colloquy } from "./plugin.js";
