@@ -73,6 +73,7 @@ export {
   withLock,
 } from "./lock.js";
 export { MemoryLock, type MemoryLockOptions } from "./locks/memory.js";
+export * from "./nodes/index.js";
 export {
   type SetStateOptions,
   type StateName,

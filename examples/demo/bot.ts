@@ -6,8 +6,10 @@ import {
   type Clock,
   ListenerCancelledError,
   ListenerTimeoutError,
+  type Lock,
   runStates,
   type Scope,
+  type Storage,
   scopes,
   updateKeys,
 } from "colloquy";
@@ -22,6 +24,7 @@ import type { Bot, Context } from "grammy";
 import { chatScopeOf, counter } from "./count.js";
 import { FlowTracker } from "./flows.js";
 import { citySearch } from "./inline.js";
+import { installOrder } from "./order/index.js";
 import { texts } from "./texts.js";
 import { type OfflineWeather, type WeatherProvider, weatherStates } from "./weather/index.js";
 
@@ -37,6 +40,10 @@ export interface DemoOptions {
   readonly countIdleMs: number;
   /** The table the inline city search looks in. */
   readonly cities: OfflineWeather;
+  /** Where durable flows (/order) keep each user's place. */
+  readonly storage: Storage;
+  /** One update per user at a time in durable flows (Redis across instances). */
+  readonly lock: Lock;
   /** The clock for timeouts (tests pass a manual one). */
   readonly clock?: Clock;
 }
@@ -70,9 +77,12 @@ export function installDemo(bot: Bot<DemoContext>, options: DemoOptions): Demo {
 
   // /cancel goes before the plugin: it ends the user's flows itself (through their signals)
   // rather than letting the plugin's command bypass end them first, so it knows whether any ran.
-  bot.command("cancel", (ctx) => {
+  bot.command("cancel", async (ctx) => {
     const ended = flows.cancelAll(scopeOf(ctx)) + flows.cancelAll(chatScopeOf(ctx));
-    return ctx.reply(ended > 0 ? texts.cancelled : texts.nothingToCancel);
+    const left = await order.leave(ctx);
+    const text = ended > 0 || left ? texts.cancelled : texts.nothingToCancel;
+    // Only /order shows a reply keyboard; leaving it takes the keyboard away.
+    await ctx.reply(text, left ? { reply_markup: { remove_keyboard: true } } : {});
   });
   bot.use(plugin);
 
@@ -125,11 +135,15 @@ export function installDemo(bot: Bot<DemoContext>, options: DemoOptions): Demo {
     }
   });
 
-  for (const later of ["order", "form"]) {
-    bot.command(later, (ctx) => ctx.reply(texts.comingSoon));
-  }
+  bot.command("form", (ctx) => ctx.reply(texts.comingSoon));
   bot.use(counter(flows, options.countIdleMs, options.clock));
   bot.use(citySearch(options.cities));
+  // After the other commands, which keep working inside the flow; before the catch-all.
+  const order = installOrder(bot, {
+    storage: options.storage,
+    lock: options.lock,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
 
   bot.on("message", (ctx) => ctx.reply(texts.notUnderstood));
   return { plugin, flows };

@@ -31,6 +31,8 @@ const demo = installDemo(bot, {
   countIdleMs: numberFromEnv("COUNT_IDLE_MS", 10_000),
   weather: weatherProviderNamed(process.env.WEATHER),
   cities: new OfflineWeather(),
+  storage: stored.storage,
+  lock: stored.lock,
 });
 bot.catch((error) =>
   console.error(`colloquy demo: update ${error.ctx.update.update_id} failed:`, error.error),

@@ -3,11 +3,13 @@
  * `memory:`, `file:DIR` or `redis://host:port/db`.
  */
 import { join } from "node:path";
-import { MemoryStorage, type Storage } from "colloquy";
+import { type Lock, MemoryLock, MemoryStorage, type Storage } from "colloquy";
 
-/** An opened storage and what to close with it. */
+/** An opened storage, the lock that goes with it, and what to close with them. */
 export interface DemoStorage {
   readonly storage: Storage;
+  /** In-process for the embedded storages; Redis when the storage is Redis, shared by instances. */
+  readonly lock: Lock;
   /** The Redis URL when the storage is Redis: coordination and locks use it too. */
   readonly redisUrl?: string;
   close(): Promise<void>;
@@ -21,10 +23,10 @@ export async function openStorage(spec: string | undefined, dataDir: string): Pr
   if (chosen.startsWith("file:")) {
     const { FileStorage } = await import("colloquy/file");
     const storage = new FileStorage({ dir: chosen.slice("file:".length) });
-    return { storage, close: () => storage.close() };
+    return { storage, lock: new MemoryLock(), close: () => storage.close() };
   }
   if (chosen.startsWith("redis://") || chosen.startsWith("rediss://")) {
-    const [{ Redis }, { RedisStorage }] = await Promise.all([
+    const [{ Redis }, { RedisLock, RedisStorage }] = await Promise.all([
       import("ioredis"),
       import("colloquy/redis"),
     ]);
@@ -32,6 +34,7 @@ export async function openStorage(spec: string | undefined, dataDir: string): Pr
     const storage = new RedisStorage({ client, prefix: "colloquy-demo:" });
     return {
       storage,
+      lock: new RedisLock({ client, prefix: "colloquy-demo:lock:" }),
       redisUrl: chosen,
       close: async () => {
         await storage.close();
@@ -46,7 +49,7 @@ export async function openStorage(spec: string | undefined, dataDir: string): Pr
 
 function inMemory(): DemoStorage {
   const storage = new MemoryStorage();
-  return { storage, close: () => storage.close() };
+  return { storage, lock: new MemoryLock(), close: () => storage.close() };
 }
 
 async function openSqlite(path: string): Promise<DemoStorage> {
@@ -56,7 +59,7 @@ async function openSqlite(path: string): Promise<DemoStorage> {
     await mkdir(dirname(path), { recursive: true });
     const { SqliteStorage } = await import("colloquy/sqlite");
     const storage = new SqliteStorage({ path });
-    return { storage, close: () => storage.close() };
+    return { storage, lock: new MemoryLock(), close: () => storage.close() };
   } catch (error) {
     console.warn(
       `colloquy demo: SQLite is not available (${error instanceof Error ? error.message : error}); ` +

@@ -54,10 +54,43 @@ describe("demo through bot.handleUpdate", () => {
     expect(transcript()).toEqual(["What is your name?", texts.welcome, texts.notUnderstood]);
   });
 
-  it("/order and /form are announced", async () => {
+  it("/order takes an order inside the full demo, and /cancel leaves it", async () => {
     const { send, transcript } = createDemo();
-    for (const command of ["/order", "/form"]) await send(command);
-    expect(transcript()).toEqual([texts.comingSoon, texts.comingSoon]);
+    for (const text of [
+      "/order",
+      "Yes",
+      "Pizza",
+      "/start",
+      "Tea",
+      "Finish",
+      "/order",
+      "/cancel",
+      "Yes",
+    ]) {
+      await send(text);
+    }
+    expect(transcript()).toEqual([
+      "Hello, Ann! Are you hungry?",
+      "No worries, I've got you back!",
+      "What are you gonna order? Cart: Empty",
+      "Added Pizza",
+      "What are you gonna order? Cart: Pizza",
+      texts.welcome,
+      "Added Tea",
+      "What are you gonna order? Cart: Pizza, Tea",
+      "Ordering Pizza, Tea",
+      "Ordered!",
+      "Again main menu! Are you hungry?",
+      "Hello, Ann! Are you hungry?",
+      texts.cancelled,
+      texts.notUnderstood,
+    ]);
+  });
+
+  it("/form is announced", async () => {
+    const { send, transcript } = createDemo();
+    await send("/form");
+    expect(transcript()).toEqual([texts.comingSoon]);
   });
 });
 

@@ -1,4 +1,5 @@
 /** The demo bot on a local Bot API, driven through bot.handleUpdate. */
+import { MemoryLock, MemoryStorage } from "colloquy";
 import { ManualClock, UpdateFactory } from "colloquy/testing";
 import { Bot } from "grammy";
 import { type DemoContext, installDemo } from "../../examples/demo/bot.js";
@@ -15,6 +16,8 @@ export function createDemo(options: { askTimeoutMs?: number; countIdleMs?: numbe
     weather: new OfflineWeather(),
     cities: new OfflineWeather(),
     countIdleMs: options.countIdleMs ?? 10_000,
+    storage: new MemoryStorage(),
+    lock: new MemoryLock(),
     clock,
   });
   const user = new UpdateFactory({ from: { id: 1, is_bot: false, first_name: "Ann" } });

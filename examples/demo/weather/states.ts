@@ -3,8 +3,7 @@
  * (`npm run weather-cli`) and in Telegram (the demo's /weather).
  */
 
-import { exit, type State } from "../../../src/io/states.js";
-import type { Io } from "../../../src/io.js";
+import { exit, type Io, type State } from "colloquy";
 import { type City, type WeatherProvider, WeatherUnavailableError } from "./provider.js";
 
 /** The texts the flow says; users and tests rely on them. */

@@ -4,6 +4,7 @@
  * @module
  */
 
+export { defineNode, end, goto, stay } from "../../nodes/index.js";
 export {
   type AnswererMiddleware,
   type AnswererOptions,
@@ -21,6 +22,7 @@ export type {
   WaitForCallbackQueryOptions,
   WaitForOptions,
 } from "./flavor.js";
+export { type BotFlow, type BotFlowOptions, createFlow } from "./flow.js";
 export {
   type DataStep,
   type HandlerHistory,

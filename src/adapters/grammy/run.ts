@@ -32,6 +32,8 @@ export class Run {
   #updateId: number;
   /** The newest prompt this run sent, which a button wait binds to by default. */
   promptMessageId: number | undefined;
+  /** Called at each suspension; node flows use it to let their lease go while a node waits. */
+  readonly #onSuspend = new Set<() => void>();
 
   constructor(updateId: number) {
     this.#updateId = updateId;
@@ -51,8 +53,15 @@ export class Run {
     });
   }
 
+  /** Calls `listener` whenever the run suspends in a wait, until the returned function is called. */
+  onSuspend(listener: () => void): () => void {
+    this.#onSuspend.add(listener);
+    return () => this.#onSuspend.delete(listener);
+  }
+
   /** Called by a wait of this run once it is registered: gives control back to grammY. */
   suspend(): void {
+    for (const listener of this.#onSuspend) listener();
     this.#waiting++;
     this.#detached = true;
     this.#releaseHost();

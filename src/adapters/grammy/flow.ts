@@ -1,0 +1,89 @@
+/**
+ * Node flows in grammY: `createFlow` with a middleware that routes the updates of users inside
+ * the flow, and with `ctx.ask` inside nodes letting the user's lease go while it waits.
+ *
+ * @module
+ */
+import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
+import { createFlow as createNodeFlow } from "../../nodes/flow.js";
+import type { Flow, FlowOptions, WaitWatcher } from "../../nodes/options.js";
+import { type PluginContext, RUN } from "./waits.js";
+
+/** Options of {@link createFlow}: those of the core flow, less the wait watch it sets itself. */
+export type BotFlowOptions<C extends Context> = Omit<FlowOptions<C>, "watchWaits">;
+
+/** A flow for a grammY bot: the core {@link Flow} plus its middleware. */
+export interface BotFlow<C extends Context> extends Flow<C>, MiddlewareObj<C> {
+  /**
+   * Routes the updates of users inside the flow to their node; the updates of everyone else go on
+   * to the next middleware. Install it after `colloquy()`, and after the handlers that must work
+   * inside the flow too (`/cancel`, the command that enters the flow).
+   */
+  middleware(): MiddlewareFn<C>;
+}
+
+/**
+ * Watches the plugin's run of `ctx`: every wait (`ask`, `waitFor`, `waitForCallbackQuery`, a
+ * `telegramIo` input), on this context or on the answers it returns, suspends that run. The first
+ * suspension tells the flow to let its lease go.
+ */
+const watchRun: WaitWatcher<Context> = (ctx, onWait) => {
+  const run = (ctx as PluginContext)[RUN];
+  if (run === undefined) return () => {};
+  const stop = run.onSuspend(onWait);
+  return () => {
+    stop();
+  };
+};
+
+/**
+ * Creates a node flow for a grammY bot. Users enter it with `flow.enter(ctx)`, leave it with
+ * `flow.leave(ctx)` or when a node returns `end()`; in between, `bot.use(flow)` hands each of
+ * their updates to the `event` of the node they are on, one at a time, and stores where they go.
+ *
+ * Nodes may `await ctx.ask(...)`: the user's lease is let go while the node waits, and the node's
+ * transition is then stored only if nothing moved the user meanwhile (else it is discarded with
+ * `VersionConflictError`, reported by the plugin's `onError`). A wait lives in memory: after a
+ * restart, the user's next update reaches the `event` of the node they are stored on.
+ *
+ * @example
+ * ```ts
+ * import { defineNode, goto, stay } from "colloquy";
+ * import { colloquy, createFlow } from "colloquy/grammy";
+ *
+ * const menu = defineNode({ key: "menu", schema: z.object({}) });
+ * const name = defineNode({ key: "name", schema: z.object({ name: z.string() }) });
+ *
+ * const profile = createFlow<MyContext>({
+ *   id: "profile",
+ *   start: () => goto(menu, {}),
+ *   storage,
+ *   lock,
+ *   nodes: [
+ *     menu.handle({
+ *       enter: (ctx) => ctx.reply("Send /name to change your name."),
+ *       event: async (ctx) => {
+ *         if (ctx.message?.text !== "/name") return stay();
+ *         const answer = await ctx.ask("Your name?");
+ *         return goto(name, { name: answer.message?.text ?? "?" });
+ *       },
+ *     }),
+ *     name.handle({
+ *       enter: (ctx, data) => ctx.reply(`Hello, ${data.name}!`),
+ *       event: () => goto(menu, {}),
+ *     }),
+ *   ],
+ * });
+ *
+ * bot.use(colloquy());
+ * bot.command("profile", (ctx) => profile.enter(ctx));
+ * bot.use(profile);
+ * ```
+ */
+export function createFlow<C extends Context>(options: BotFlowOptions<C>): BotFlow<C> {
+  const flow = createNodeFlow<C>({ ...options, watchWaits: watchRun });
+  const middleware: MiddlewareFn<C> = async (ctx, next) => {
+    if (!(await flow.handle(ctx))) await next();
+  };
+  return { ...flow, middleware: () => middleware };
+}

@@ -1,0 +1,33 @@
+/**
+ * Node flows (botnodes): users move between typed nodes; their place is stored as a JSON snapshot
+ * and survives restarts. grammY bots use `createFlow` from `colloquy/grammy`, which adds the
+ * middleware and lets the lease go while a node waits in `ctx.ask`.
+ *
+ * @module
+ */
+export { createFlow } from "./flow.js";
+export {
+  defineNode,
+  type FlowNode,
+  type Node,
+  type NodeData,
+  type NodeDefinition,
+  type NodeHandlers,
+} from "./node.js";
+export type {
+  Flow,
+  FlowContext,
+  FlowOptions,
+  FlowUser,
+  InvalidStateInfo,
+  WaitWatcher,
+} from "./options.js";
+export type { FlowState } from "./registry.js";
+export {
+  type AppVersion,
+  type MigratedState,
+  SNAPSHOT_FORMAT,
+  type Snapshot,
+  type StoredState,
+} from "./snapshot.js";
+export { type End, end, type Goto, goto, type Stay, stay, type Transition } from "./transitions.js";

@@ -1,0 +1,76 @@
+/**
+ * Transitions: what a node's `event` returns to say where the user goes next.
+ *
+ * @module
+ */
+import { InvalidArgumentError } from "../errors.js";
+import type { Node } from "./node.js";
+
+/** Stay on the node without running its `enter`, with new data or the data it had. */
+export interface Stay<I = unknown> {
+  readonly kind: "stay";
+  readonly data?: I;
+}
+
+/** Move to a node (possibly the same one) and run its `enter`. */
+export interface Goto {
+  readonly kind: "goto";
+  // biome-ignore lint/suspicious/noExplicitAny: `goto()` has checked the data against the node.
+  readonly node: Node<any, any>;
+  readonly data: unknown;
+}
+
+/** Leave the flow: the user's snapshot is deleted and their updates pass on to other handlers. */
+export interface End {
+  readonly kind: "end";
+}
+
+/** What a node's `event` returns; `I` is the node's own data input, for `stay(data)`. */
+export type Transition<I = unknown> = Stay<I> | Goto | End;
+
+/**
+ * Stays on the node: `enter` does not run again. Without `data` the node keeps the data it had.
+ *
+ * @example
+ * ```ts
+ * event: (ctx, { items }) => stay({ items: [...items, ctx.message?.text ?? "?"] })
+ * ```
+ */
+export function stay<I>(data?: I): Stay<I> {
+  return data === undefined ? { kind: "stay" } : { kind: "stay", data };
+}
+
+/**
+ * Moves to `node` with `data` (typed from the node's schema, validated before anything runs) and
+ * runs the node's `enter`. Going to the node the user is on runs its `enter` again.
+ *
+ * @example
+ * ```ts
+ * event: (ctx) => (ctx.message?.text === "Yes" ? goto(cart, { items: [] }) : stay())
+ * ```
+ */
+export function goto<D, I>(node: Node<D, I>, data: NoInfer<I>): Goto {
+  return { kind: "goto", node, data };
+}
+
+/**
+ * Ends the flow for this user.
+ *
+ * @example
+ * ```ts
+ * event: async (ctx) => { await ctx.reply("Bye!"); return end(); }
+ * ```
+ */
+export function end(): End {
+  return { kind: "end" };
+}
+
+const KINDS = new Set(["stay", "goto", "end"]);
+
+/** Checks what user code returned (JavaScript callers, a forgotten `return`). */
+export function assertTransition(value: unknown, what: string): asserts value is Transition {
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== "string" || !KINDS.has(kind)) {
+    throw new InvalidArgumentError(what, "stay(data?), goto(node, data) or end()", value);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Turns: one piece of work at a time per scope, across processes, in arrival order within one.
+ *
+ * A turn first queues behind the earlier turns of its key in this process (so updates that
+ * arrived in order are handled in order, whatever the Lock's fairness), then takes the key's
+ * lease, which it extends while it runs. A turn can let both go before it is done (`detach`):
+ * flows do so when a node starts waiting for the user, whose reply must be able to come in.
+ *
+ * @module
+ */
+import type { Clock } from "../clock.js";
+import { type Lock, withLock } from "../lock.js";
+import { KeyedMutex } from "../storages/keyed-mutex.js";
+
+/** Lets a running turn's key go early: the queue moves on and the lease is released. */
+export type Detach = () => void;
+
+/** Runs turns per key. */
+export interface Turns {
+  /**
+   * Runs `work` once the key's earlier turns are done and its lease is held. Resolves with what
+   * `work` returns; rejects with `LockTimeoutError` when the lease stayed busy for `waitMs`.
+   */
+  run<T>(key: string, work: (detach: Detach) => Promise<T>): Promise<T>;
+}
+
+/** How turns take their lease. */
+export interface TurnOptions {
+  readonly lock: Lock;
+  readonly leaseMs: number;
+  readonly waitMs: number;
+  readonly clock: Clock;
+}
+
+/** Creates the turns of one flow. */
+export function createTurns(options: TurnOptions): Turns {
+  const local = new KeyedMutex();
+  const lockOptions = { leaseMs: options.leaseMs, waitMs: options.waitMs, clock: options.clock };
+  return {
+    async run<T>(key: string, work: (detach: Detach) => Promise<T>): Promise<T> {
+      let outcome: Promise<T> | undefined;
+      const held = () =>
+        withLock(
+          options.lock,
+          key,
+          () => {
+            let detach: Detach = () => {};
+            const detached = new Promise<void>((resolve) => {
+              detach = resolve;
+            });
+            outcome = work(detach);
+            // The lease (and the local queue) are held until the work settles or detaches.
+            return Promise.race([outcome, detached]);
+          },
+          lockOptions,
+        );
+      await local.run(key, held);
+      // Set: `held` resolved, so `work` was called. A detached turn is awaited here, unlocked.
+      return await (outcome as Promise<T>);
+    },
+  };
+}
