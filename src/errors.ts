@@ -46,7 +46,6 @@ export class ColloquyError extends Error {
   static readonly code: ColloquyErrorCode | undefined = undefined;
   /** Stable identifier of the case, e.g. `"LISTENER_TIMEOUT"`. */
   readonly code: ColloquyErrorCode;
-  declare readonly [BRAND]: true;
 
   constructor(code: ColloquyErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
@@ -60,7 +59,7 @@ export class ColloquyError extends Error {
     if (typeof value !== "object" || value === null || !(BRAND in value)) return false;
     // A user's subclass of ours has no code of its own: only its own prototype chain counts.
     if (!Object.hasOwn(this, "code")) return false;
-    return this.code === undefined || (value as ColloquyError).code === this.code;
+    return this.code === undefined || (value as { code?: unknown }).code === this.code;
   }
 }
 

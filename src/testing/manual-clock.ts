@@ -24,7 +24,7 @@ export class ManualClock implements Clock {
   readonly #timers = new Set<Timer>();
 
   /** Starts at `start` milliseconds since the epoch (default: 2026-01-01T00:00:00Z). */
-  constructor(start = Date.UTC(2026, 0, 1)) {
+  constructor(start: number = Date.UTC(2026, 0, 1)) {
     this.#now = start;
   }
 

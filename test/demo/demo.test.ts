@@ -158,6 +158,23 @@ describe("demo /weather (the Io flow in Telegram)", () => {
     expect(transcript().slice(4)).toEqual([texts.cancelled, texts.notUnderstood]);
   });
 
+  it("a flow that fails tells the user, and its error reaches the error handler", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const broken = {
+      findCity: () => Promise.reject(new Error("database on fire")),
+      currentTemperature: () => Promise.resolve(0),
+    };
+    const { send, transcript } = createDemo({ weather: broken });
+    await send("/weather");
+    await send("Paris");
+    await vi.waitFor(() => expect(transcript()).toEqual(["Name a city:", texts.flowFailed]));
+    await vi.waitFor(() => expect(logged).toHaveBeenCalled());
+    expect(String(logged.mock.calls[0]?.[1])).toContain("database on fire");
+    logged.mockRestore();
+    await send("Berlin");
+    expect(transcript().at(-1)).toBe(texts.notUnderstood);
+  });
+
   it("two fast texts are both used, in order", async () => {
     const { bot, user, transcript } = createDemo();
     await bot.handleUpdate(user.command("/weather"));

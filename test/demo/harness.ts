@@ -3,17 +3,23 @@ import { MemoryLock, MemoryStorage } from "colloquy";
 import { ManualClock, UpdateFactory } from "colloquy/testing";
 import { Bot } from "grammy";
 import { type DemoContext, installDemo } from "../../examples/demo/bot.js";
-import { OfflineWeather } from "../../examples/demo/weather/index.js";
+import { OfflineWeather, type WeatherProvider } from "../../examples/demo/weather/index.js";
 import { LocalBotApi } from "../../src/adapters/local-api.js";
 
-export function createDemo(options: { askTimeoutMs?: number; countIdleMs?: number } = {}) {
+export interface DemoTestOptions {
+  readonly askTimeoutMs?: number;
+  readonly countIdleMs?: number;
+  readonly weather?: WeatherProvider;
+}
+
+export function createDemo(options: DemoTestOptions = {}) {
   const api = new LocalBotApi();
   const bot = new Bot<DemoContext>("demo", { botInfo: api.botInfo });
   bot.api.config.use(api.transformer);
   const clock = new ManualClock();
   const demo = installDemo(bot, {
     askTimeoutMs: options.askTimeoutMs ?? 60_000,
-    weather: new OfflineWeather(),
+    weather: options.weather ?? new OfflineWeather(),
     cities: new OfflineWeather(),
     countIdleMs: options.countIdleMs ?? 10_000,
     storage: new MemoryStorage(),

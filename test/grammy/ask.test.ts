@@ -49,6 +49,17 @@ describe("ctx.ask under a sequential feed", () => {
     expect(sent()).toEqual(["Your name?", "Hello, Ann!"]);
   });
 
+  it('with from: "chat", anyone in the chat answers', async () => {
+    const { bot, sent } = createTestBot();
+    bot.command("poll", async (ctx) => {
+      const answer = await ctx.ask("Anyone?", { from: "chat" });
+      await answer.reply(`${answer.from?.first_name} answered`);
+    });
+    await bot.handleUpdate(new UpdateFactory({ chat: group, from: ann }).command("/poll"));
+    await bot.handleUpdate(new UpdateFactory({ chat: group, from: bob }).text("me"));
+    expect(sent()).toEqual(["Anyone?", "Bob answered"]);
+  });
+
   it("does not take edited, service or the bot's own messages as answers", async () => {
     const { bot, api, sent } = createTestBot();
     bot.command("q", async (ctx) => {

@@ -164,6 +164,27 @@ describe("grammY integration", () => {
     expect(stored.get("7")).toEqual({ count: 3 });
   });
 
+  it("warns once in development when the original context's session is written after a wait", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { bot } = createTestBot({
+      before: (b) => b.use(session({ initial: () => ({ count: 0 }) }) as never),
+    });
+    const counting = bot as unknown as Bot<TestContext & SessionFlavor<{ count: number }>>;
+    counting.command("stale", async (ctx) => {
+      await ctx.ask("First?");
+      ctx.session.count++;
+      await ctx.ask("Second?");
+      ctx.session.count++;
+    });
+    const user = new UpdateFactory({ from: ann });
+    await bot.handleUpdate(user.command("/stale"));
+    await bot.handleUpdate(user.text("a"));
+    await bot.handleUpdate(user.text("b"));
+    expect(warn).toHaveBeenCalledOnce();
+    expect(String(warn.mock.calls[0]?.[0])).toContain("answer.session");
+    warn.mockRestore();
+  });
+
   it("webhookCallback on node:http answers while the handler waits; the reply resumes it", async () => {
     const { bot, sent } = createTestBot();
     bot.command("name", async (ctx) => {

@@ -18,6 +18,7 @@ import {
 import type { BypassOption } from "./answers.js";
 import type { ColloquyFlavor } from "./flavor.js";
 import { Run } from "./run.js";
+import { watchStaleSession } from "./stale-session.js";
 import {
   ask,
   DEPS,
@@ -30,6 +31,9 @@ import {
 } from "./waits.js";
 
 const debug = createDebug("colloquy:grammy");
+
+/** The stale-session check costs a serialisation per suspension, so it runs in development only. */
+const development = globalThis.process?.env?.NODE_ENV !== "production";
 
 /** Options of {@link colloquy}. */
 export interface ColloquyOptions {
@@ -100,6 +104,8 @@ export function colloquy<C extends Context = Context>(
     ...(options.maxWaitsPerChat === undefined ? {} : { maxPerChat: options.maxWaitsPerChat }),
     onError: report,
   });
+  // Keyed weakly by run: a finished run and its watch go away together.
+  const staleSessions = new WeakMap<Run, ReturnType<typeof watchStaleSession>>();
   const deps: WaitDeps = {
     registry,
     bypass: options.bypass ?? true,
@@ -129,6 +135,11 @@ export function colloquy<C extends Context = Context>(
     if (!offer.claimed) {
       const run = new Run(ctx.update.update_id);
       ctx[RUN] = run;
+      if (development && "session" in ctx) {
+        const watch = watchStaleSession(ctx);
+        run.onSuspend(() => watch.suspended());
+        staleSessions.set(run, watch);
+      }
       return run.start(next, onError);
     }
     if (offer.by === "otherwise") {
@@ -145,6 +156,7 @@ export function colloquy<C extends Context = Context>(
     if (run === undefined) return;
     ctx[RUN] = run;
     await run.resume(ctx.update.update_id);
+    staleSessions.get(run)?.check();
   };
 
   return {
