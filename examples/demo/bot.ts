@@ -23,6 +23,7 @@ import {
 import type { Bot, Context } from "grammy";
 import { chatScopeOf, counter } from "./count.js";
 import { FlowTracker } from "./flows.js";
+import { installForm } from "./form/index.js";
 import { citySearch } from "./inline.js";
 import { installOrder } from "./order/index.js";
 import { texts } from "./texts.js";
@@ -79,10 +80,11 @@ export function installDemo(bot: Bot<DemoContext>, options: DemoOptions): Demo {
   // rather than letting the plugin's command bypass end them first, so it knows whether any ran.
   bot.command("cancel", async (ctx) => {
     const ended = flows.cancelAll(scopeOf(ctx)) + flows.cancelAll(chatScopeOf(ctx));
-    const left = await order.leave(ctx);
-    const text = ended > 0 || left ? texts.cancelled : texts.nothingToCancel;
+    const leftOrder = await order.leave(ctx);
+    const leftForm = await form.leave(ctx);
+    const text = ended > 0 || leftOrder || leftForm ? texts.cancelled : texts.nothingToCancel;
     // Only /order shows a reply keyboard; leaving it takes the keyboard away.
-    await ctx.reply(text, left ? { reply_markup: { remove_keyboard: true } } : {});
+    await ctx.reply(text, leftOrder ? { reply_markup: { remove_keyboard: true } } : {});
   });
   bot.use(plugin);
 
@@ -135,15 +137,25 @@ export function installDemo(bot: Bot<DemoContext>, options: DemoOptions): Demo {
     }
   });
 
-  bot.command("form", (ctx) => ctx.reply(texts.comingSoon));
   bot.use(counter(flows, options.countIdleMs, options.clock));
   bot.use(citySearch(options.cities));
-  // After the other commands, which keep working inside the flow; before the catch-all.
-  const order = installOrder(bot, {
+  // A user is in one durable flow at a time: entering one leaves the other.
+  bot.command("order", async (ctx, next) => {
+    await form.leave(ctx);
+    await next();
+  });
+  bot.command("form", async (ctx, next) => {
+    await order.leave(ctx);
+    await next();
+  });
+  // After the other commands, which keep working inside the flows; before the catch-all.
+  const durable = {
     storage: options.storage,
     lock: options.lock,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
-  });
+  };
+  const order = installOrder(bot, durable);
+  const form = installForm(bot, durable);
 
   bot.on("message", (ctx) => ctx.reply(texts.notUnderstood));
   return { plugin, flows };

@@ -9,7 +9,6 @@ export const texts = {
   nothingToCancel: "Nothing to cancel.",
   notUnderstood: "I did not understand. Try /start.",
   alreadyRunning: "Already running, call /cancel to exit",
-  comingSoon: "Coming soon.",
   counting: "Counting messages in this chat. Send anything.",
   counterClosed: (idleMs: number) => `Counter closed after ${String(idleMs / 1000)} s of silence.`,
   flowFailed: "Something went wrong and the flow stopped. Try again.",

@@ -7,37 +7,47 @@ import { InvalidArgumentError } from "../errors.js";
 import type { UpdateKeys, UpdateKind } from "../keys.js";
 
 /**
- * What a wait listens for: a scope (a chat, optionally its topic, user and the message answered)
- * plus optional update kinds and a predicate. At least `chatId` or `userId` is required.
- *
- * @typeParam T - the event the registry delivers (an `Update`, or a grammY `Context`).
+ * Where a wait listens: a chat (optionally its topic), a user, the message answered, and update
+ * kinds. At least `chatId` or `userId` is required.
  */
-export interface WaitMatch<T> {
-  readonly chatId?: number;
+export interface MatchScope {
+  readonly chatId?: number | undefined;
   /** A forum topic; left out, the wait hears the whole chat. */
-  readonly threadId?: number;
+  readonly threadId?: number | undefined;
   /** The business connection the chat belongs to, for business messages. */
-  readonly businessConnectionId?: string;
-  readonly userId?: number;
+  readonly businessConnectionId?: string | undefined;
+  readonly userId?: number | undefined;
   /**
    * Only updates that answer this message: a reply to it, or a press of one of its buttons.
    * Without `chatId` this is ignored.
    */
-  readonly messageId?: number;
+  readonly messageId?: number | undefined;
   /** Update kinds that may answer; left out, any kind. Waits on distinct kinds do not collide. */
-  readonly kinds?: readonly UpdateKind[];
-  /** A further test; the update is offered to less specific waits when it returns false. */
-  readonly filter?: (event: T) => boolean;
+  readonly kinds?: readonly UpdateKind[] | undefined;
+}
+
+/**
+ * What a wait listens for: its {@link MatchScope} plus an optional predicate, bypass and
+ * fallback handler.
+ *
+ * @typeParam T - the event the registry delivers (an `Update`, or a grammY `Context`).
+ */
+export interface WaitMatch<T> extends MatchScope {
+  /**
+   * A further test; the update is offered to less specific waits when it returns false. It gets
+   * the match too, so that one shared function can serve many waits.
+   */
+  readonly filter?: ((event: T, match: WaitMatch<T>) => boolean) | undefined;
   /**
    * Updates that end this wait with `ListenerCancelledError` (reason "bypass") instead of answering
    * it, and then go on to the normal handlers — typically commands.
    */
-  readonly bypass?: (event: T) => boolean;
+  readonly bypass?: ((event: T) => boolean) | undefined;
   /**
    * Handles updates in this wait's scope that match neither its kinds nor its filter. Without it
    * they are not claimed and flow on to the normal handlers.
    */
-  readonly otherwise?: (event: T) => unknown;
+  readonly otherwise?: ((event: T) => unknown) | undefined;
 }
 
 /** The chat part of every key: business connection and chat, without the topic. */
@@ -46,7 +56,7 @@ export function chatBase(chatId: number, businessConnectionId: string | undefine
 }
 
 /** The key of the bucket a wait sits in. */
-export function waitIndexKey(match: WaitMatch<never>): string {
+export function waitIndexKey(match: MatchScope): string {
   if (match.chatId === undefined) {
     if (match.userId === undefined) {
       throw new InvalidArgumentError("wait match", "an object with chatId or userId", match);
@@ -81,7 +91,7 @@ export function probeKeys(keys: UpdateKeys, base: string | undefined): string[] 
 }
 
 /** A wait's scope in words, for error messages. */
-export function describeMatch(match: WaitMatch<never>): string {
+export function describeMatch(match: MatchScope): string {
   const parts: string[] = [];
   if (match.businessConnectionId !== undefined) {
     parts.push(`business connection ${match.businessConnectionId}`);
@@ -95,7 +105,7 @@ export function describeMatch(match: WaitMatch<never>): string {
 }
 
 /** Two waits in one bucket collide when they listen for the same kinds. */
-export function sameKinds(a: WaitMatch<never>, b: WaitMatch<never>): boolean {
+export function sameKinds(a: MatchScope, b: MatchScope): boolean {
   const x = a.kinds;
   const y = b.kinds;
   if (x === undefined || y === undefined) return x === y;

@@ -57,7 +57,7 @@ function matches(match: WaitMatch<Update>, update: Update): boolean {
   if (match.messageId !== undefined && message.reply_to_message?.message_id !== match.messageId) {
     return false;
   }
-  return match.filter?.(update) ?? true;
+  return match.filter?.(update, match) ?? true;
 }
 
 describe("ListenerRegistry under random interleavings", () => {

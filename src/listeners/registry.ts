@@ -74,11 +74,17 @@ export interface ListenerStats {
   readonly cancellations: number;
 }
 
+/** The waits of a chat, of a user in a chat, or of a user alone: for caps and `cancel`. */
+interface Group<T> {
+  readonly key: string;
+  readonly members: Set<Listener<T>>;
+}
+
 interface Listener<T> {
   readonly match: WaitMatch<T>;
   readonly key: string;
-  /** The sets that count it against its caps. */
-  readonly groups: Set<Listener<T>>[];
+  /** The groups that count it against their caps. */
+  readonly groups: readonly Group<T>[];
   /** A listener from `listen`: it stays after delivering an update. */
   readonly persistent: boolean;
   resolve(event: T): void;
@@ -104,7 +110,7 @@ const NOT_CLAIMED = { claimed: false } as const;
 export class ListenerRegistry<T = Update> {
   readonly #buckets = new Map<string, Listener<T>[]>();
   /** Waits per chat and per user in a chat (or per user alone): caps, and `cancel` without a scan. */
-  readonly #groups = new Map<string, Set<Listener<T>>>();
+  readonly #groups = new Map<string, Group<T>>();
   readonly #keysOf: (event: T) => UpdateKeys;
   readonly #clock: Clock;
   readonly #defaultTimeoutMs: number | undefined;
@@ -235,22 +241,27 @@ export class ListenerRegistry<T = Update> {
     for (const key of probeKeys(keys, chatHasWaits ? base : undefined)) {
       const bucket = this.#buckets.get(key);
       if (bucket === undefined) continue;
-      for (const listener of [...bucket]) {
-        const { kinds, filter, bypass, otherwise } = listener.match;
-        if (bypass?.(event)) {
+      // Ending a wait changes the bucket; only a bucket of several needs a copy to walk.
+      for (const listener of bucket.length === 1 ? bucket : [...bucket]) {
+        const match = listener.match;
+        if (match.bypass?.(event)) {
           this.#end(listener, "bypass");
           continue;
         }
-        if ((kinds === undefined || kinds.includes(keys.kind)) && (filter?.(event) ?? true)) {
+        const kinds = match.kinds;
+        if (
+          (kinds === undefined || kinds.includes(keys.kind)) &&
+          (match.filter?.(event, match) ?? true)
+        ) {
           this.#answered++;
           if (listener.persistent) this.#deliver(listener, event);
           else {
             this.#remove(listener);
             listener.resolve(event);
           }
-          return { claimed: true, by: "wait", match: listener.match };
+          return { claimed: true, by: "wait", match };
         }
-        if (otherwise !== undefined && fallback === undefined) fallback = listener;
+        if (match.otherwise !== undefined && fallback === undefined) fallback = listener;
       }
     }
     const handle = fallback?.match.otherwise;
@@ -265,7 +276,7 @@ export class ListenerRegistry<T = Update> {
     const group = this.#groups.get(selectorKey(selector));
     if (group === undefined) return 0;
     let ended = 0;
-    for (const listener of [...group]) {
+    for (const listener of [...group.members]) {
       const { threadId, userId } = listener.match;
       if (selector.threadId !== undefined && threadId !== selector.threadId) continue;
       if (selector.userId !== undefined && userId !== selector.userId) continue;
@@ -292,23 +303,25 @@ export class ListenerRegistry<T = Update> {
     }
   }
 
-  #groupsFor(match: WaitMatch<T>): Set<Listener<T>>[] {
-    const scope = describeMatch(match);
-    const keys: [string, number][] = [];
+  #groupsFor(match: WaitMatch<T>): Group<T>[] {
+    const wanted: [string, number][] = [];
     if (match.chatId === undefined) {
-      keys.push([`|u${match.userId}`, this.#maxPerUser]);
+      wanted.push([`|u${match.userId}`, this.#maxPerUser]);
     } else {
       const base = chatBase(match.chatId, match.businessConnectionId);
-      keys.push([base, this.#maxPerChat]);
-      if (match.userId !== undefined) keys.push([`${base}|u${match.userId}`, this.#maxPerUser]);
+      wanted.push([base, this.#maxPerChat]);
+      if (match.userId !== undefined) wanted.push([`${base}|u${match.userId}`, this.#maxPerUser]);
     }
-    return keys.map(([key, limit]) => {
+    // Check every cap before creating any group, so a refused wait leaves nothing behind.
+    for (const [key, limit] of wanted) {
+      const size = this.#groups.get(key)?.members.size ?? 0;
+      if (size >= limit) throw new TooManyListenersError(describeMatch(match), limit);
+    }
+    return wanted.map(([key]) => {
       let group = this.#groups.get(key);
       if (group === undefined) {
-        group = new Set();
+        group = { key, members: new Set() };
         this.#groups.set(key, group);
-      } else if (group.size >= limit) {
-        throw new TooManyListenersError(scope, limit);
       }
       return group;
     });
@@ -318,7 +331,7 @@ export class ListenerRegistry<T = Update> {
     const bucket = this.#buckets.get(listener.key);
     if (bucket === undefined) this.#buckets.set(listener.key, [listener]);
     else bucket.push(listener);
-    for (const group of listener.groups) group.add(listener);
+    for (const group of listener.groups) group.members.add(listener);
     this.#size++;
   }
 
@@ -329,23 +342,14 @@ export class ListenerRegistry<T = Update> {
     if (bucket === undefined || at < 0) return false;
     if (bucket.length === 1) this.#buckets.delete(listener.key);
     else bucket.splice(at, 1);
-    for (const group of listener.groups) group.delete(listener);
-    this.#dropEmptyGroups(listener);
+    for (const group of listener.groups) {
+      group.members.delete(listener);
+      if (group.members.size === 0) this.#groups.delete(group.key);
+    }
     listener.stopTimer?.();
     listener.stopAbort?.();
     this.#size--;
     return true;
-  }
-
-  #dropEmptyGroups(listener: Listener<T>): void {
-    const { chatId, userId, businessConnectionId } = listener.match;
-    if (chatId === undefined) {
-      if (listener.groups[0]?.size === 0) this.#groups.delete(`|u${userId}`);
-      return;
-    }
-    const base = chatBase(chatId, businessConnectionId);
-    if (listener.groups[0]?.size === 0) this.#groups.delete(base);
-    if (listener.groups[1]?.size === 0) this.#groups.delete(`${base}|u${userId}`);
   }
 
   #end(listener: Listener<T>, reason: CancelReason, cause?: unknown): void {

@@ -1,11 +1,11 @@
 /**
  * The flow runtime: per user, one update at a time — lease, load, validate, handle, store with a
- * compare-and-set on the version loaded, release.
+ * compare-and-set on the version loaded (and the path behind the user in the history), release.
  *
  * @module
  */
 import { systemClock } from "../clock.js";
-import { InvalidArgumentError, VersionConflictError } from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { scopes, updateKeys } from "../keys.js";
 import { checkAcquireOptions } from "../lock.js";
 import { assertDurationMs } from "../validate.js";
@@ -17,9 +17,11 @@ import {
   loadSnapshot,
   loadState,
 } from "./registry.js";
-import { readSnapshot, toSnapshot } from "./snapshot.js";
+import { readSnapshot, stateOf } from "./snapshot.js";
 import { apply, step } from "./step.js";
-import { assertTransition, type End, type Goto } from "./transitions.js";
+import { type Change, createStore, type StoreKeys } from "./store.js";
+import { defaultHistory, findBack } from "./trail.js";
+import { assertGotoOrEnd, type Back, back, type End, type Goto } from "./transitions.js";
 import { createTurns } from "./turns.js";
 
 function warnAndRestart(flowId: string) {
@@ -32,12 +34,6 @@ function warnAndRestart(flowId: string) {
   };
 }
 
-function assertGotoOrEnd(value: unknown, what: string): asserts value is Goto | End {
-  assertTransition(value, what);
-  if (value.kind === "stay")
-    throw new InvalidArgumentError(what, "goto(node, data) or end()", "stay()");
-}
-
 /**
  * Creates a flow of nodes whose users' places survive restarts and are shared by every instance
  * that uses the same storage and lock.
@@ -48,18 +44,23 @@ function assertGotoOrEnd(value: unknown, what: string): asserts value is Goto | 
  *
  * **Waiting inside a node.** A node may wait for the user (`await ctx.ask(...)` in grammY). While
  * it waits it holds no lease: the reply, or a `/cancel`, must be able to come in, possibly on
- * another instance. So the turn lets its lease go when the wait starts (see `watchWaits`), and
- * when the node returns, its transition is stored with a compare-and-set against the version it
- * loaded: if the user was moved meanwhile, it is discarded with `VersionConflictError`. The wait
- * itself lives in memory: after a restart it is gone, and the user's next update reaches the
- * `event` of the node they were stored on.
+ * another instance. So the turn lets its lease go when the wait starts (see `watchWaits`); when the
+ * node returns, the turn takes the lease again and stores the transition only if the snapshot is
+ * still at the version it loaded: if the user was moved meanwhile, it is discarded with
+ * `VersionConflictError`. The wait itself lives in memory: after a restart it is gone, and the
+ * user's next update reaches the `event` of the node they were stored on.
+ *
+ * **Back.** Each move to another node pushes the node left, with its data, on the flow's
+ * `history`; `back()` from an `event`, or `flow.back(ctx)`, returns there and runs its `enter`.
+ * History and snapshot are written under the same lease, in an order that loses no step if the
+ * process dies between the two writes (see `history` in {@link FlowOptions}).
  *
  * Why the lease is held while a node computes, rather than never (loading, then storing with a
  * compare-and-set only): two updates of one user would then run the same node side by side, and
  * the one that lost the compare-and-set would have sent its messages already — they cannot be
  * taken back, and retrying would send them twice. Holding the lease runs each update once, in
- * order; the compare-and-set is left to fence what the lease cannot: a node that waited, and a
- * holder that stalled past its lease.
+ * order; the compare-and-set is left to fence what the lease cannot: a holder that stalled past
+ * its lease.
  *
  * @example
  * ```ts
@@ -85,68 +86,103 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     leaseMs: options.leaseMs ?? 30_000,
     waitMs: options.waitMs ?? 10_000,
   });
-  if (options.ttlMs !== undefined) assertDurationMs("ttlMs", options.ttlMs);
-  const write = options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs };
+  const { ttlMs } = options;
+  if (ttlMs !== undefined) assertDurationMs("ttlMs", ttlMs);
   const scope = options.scope ?? scopes.userInChat;
   const prefix = options.prefix ?? "colloquy:flow:";
   const appVersion = options.appVersion ?? 0;
   const read = { appVersion, migrate: options.migrate };
   const onInvalidState = options.onInvalidState ?? warnAndRestart(id);
-  const turns = createTurns({
-    lock: options.lock,
-    leaseMs,
-    waitMs,
-    clock: options.clock ?? systemClock,
+  const clock = options.clock ?? systemClock;
+  const turns = createTurns({ lock: options.lock, leaseMs, waitMs, clock });
+  const history = options.history ?? defaultHistory(storage, { prefix, clock, ttlMs });
+  const write = ttlMs === undefined ? {} : { ttlMs };
+  const store = createStore({ storage, history, appVersion, write });
+  const keysOf = (scopeKey: string): StoreKeys => ({
+    key: `${prefix}${id}:${scopeKey}`,
+    scope: `${id}:${scopeKey}`,
   });
-  const keyOf = (scopeKey: string) => `${prefix}${id}:${scopeKey}`;
 
-  /** Runs `work` as a turn of `scopeKey`; a wait started by the node with `ctx` ends the turn's hold. */
-  function turn<T>(scopeKey: string, ctx: C | undefined, work: (key: string) => Promise<T>) {
-    const key = keyOf(scopeKey);
-    return turns.run(key, async (detach) => {
+  /**
+   * Runs `work` as a turn of `scopeKey`. A wait started by the node with `ctx` ends the turn's
+   * hold; `save` then stores in a new turn, and only if the snapshot is still at the version the
+   * turn loaded: else the user was moved meanwhile, and the change is discarded.
+   */
+  function turn<T>(
+    scopeKey: string,
+    ctx: C | undefined,
+    work: (keys: StoreKeys, save: (version: number, change: Change) => Promise<void>) => Promise<T>,
+  ) {
+    const keys = keysOf(scopeKey);
+    return turns.run(keys.key, async (detach, locked) => {
       const unwatch = ctx === undefined ? undefined : watchWaits?.(ctx, detach);
+      const save = (version: number, change: Change) =>
+        locked(async (again) => {
+          if (again) await store.expect(keys.key, version);
+          await store.commit(keys, version, change);
+        });
       try {
-        return await work(key);
+        return await work(keys, save);
       } finally {
         unwatch?.();
       }
     });
   }
 
-  async function persist(
-    key: string,
-    version: number,
-    next: FlowState | undefined,
-    pendingEnter = false,
-  ) {
-    if (next === undefined) {
-      if (version === 0 || (await storage.compareAndDelete(key, version))) return;
-      throw new VersionConflictError(key, version, (await storage.getEntry(key))?.version ?? 0);
-    }
-    const snapshot = toSnapshot(appVersion, next.node, next.data, pendingEnter);
-    const result = await storage.compareAndSet(key, version, snapshot, write);
-    if (!result.ok) throw new VersionConflictError(key, version, result.version);
-  }
-
-  async function startOver(
-    ctx: C,
-    decided: Goto | End | undefined,
-  ): Promise<FlowState | undefined> {
+  async function startOver(ctx: C, decided: Goto | End | undefined): Promise<Change> {
     const to = decided ?? (await start(ctx));
     assertGotoOrEnd(to, `what start or onInvalidState of flow "${id}" returned`);
-    return apply(registry, ctx, to);
+    return { kind: "restart", next: await apply(registry, ctx, to) };
   }
 
-  async function handleStored(ctx: C, scopeKey: string, stored: unknown) {
+  /** Where `back()` takes a user on `from`: the target's `enter` runs here, before storing. */
+  async function goBack(ctx: C, keys: StoreKeys, from: string): Promise<Change> {
+    const { to, drop } = await findBack(registry, history, keys.scope, from);
+    if (to === undefined) return { kind: "back", to: undefined, drop };
+    await to.at.handlers.enter?.(ctx, to.data);
+    return { kind: "back", to: { node: to.at.node.key, data: to.data }, drop };
+  }
+
+  /** What an update decides: `act` on the user's state, or a restart when it is unusable. */
+  async function decide(
+    ctx: C,
+    scopeKey: string,
+    keys: StoreKeys,
+    stored: unknown,
+    act: (loaded: LoadedSnapshot<C>) => Promise<FlowState | Back | undefined>,
+  ): Promise<Change> {
     let loaded: LoadedSnapshot<C>;
     try {
       loaded = await loadSnapshot(registry, stored, read);
     } catch (error) {
       return startOver(ctx, await onInvalidState(error, { ctx, scopeKey, stored }));
     }
+    const from = { node: loaded.at.node.key, data: loaded.data };
+    const next = await act(loaded);
+    if (next === undefined) return { kind: "end" };
+    return "kind" in next ? goBack(ctx, keys, from.node) : { kind: "move", from, next };
+  }
+
+  /** The node's `event`, or, right after `user(key).to(...)`, its `enter`. */
+  async function onUpdate(ctx: C, loaded: LoadedSnapshot<C>) {
     if (!loaded.pendingEnter) return step(registry, ctx, loaded);
     await loaded.at.handlers.enter?.(ctx, loaded.data);
     return { node: loaded.at.node.key, data: loaded.data };
+  }
+
+  /** Runs `act` on the user of `ctx` if they are in the flow; resolves to whether they were. */
+  async function run(
+    ctx: C,
+    act: (loaded: LoadedSnapshot<C>) => Promise<FlowState | Back | undefined>,
+  ) {
+    const scopeKey = scopeOf(ctx);
+    if (scopeKey === undefined) return false;
+    return turn(scopeKey, ctx, async (keys, save) => {
+      const entry = await storage.getEntry(keys.key);
+      if (entry === undefined) return false;
+      await save(entry.version, await decide(ctx, scopeKey, keys, entry.value, act));
+      return true;
+    });
   }
 
   function scopeOf(ctx: C): string | undefined {
@@ -157,20 +193,26 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     return {
       scopeKey,
       to: (node, data) =>
-        turn(scopeKey, undefined, async (key) => {
-          const entry = await storage.getEntry(key);
+        turn(scopeKey, undefined, async (keys, save) => {
+          const entry = await storage.getEntry(keys.key);
           const target = await loadState(registry, { node: node.key, data });
-          await persist(key, entry?.version ?? 0, { node: node.key, data: target.data }, true);
+          const next = { node: node.key, data: target.data };
+          const from = entry === undefined ? undefined : stateOf(entry.value);
+          const change: Change =
+            from === undefined
+              ? { kind: "restart", next, pendingEnter: true }
+              : { kind: "move", from, next, pendingEnter: true };
+          await save(entry?.version ?? 0, change);
         }),
       leave: () =>
-        turn(scopeKey, undefined, async (key) => {
-          const entry = await storage.getEntry(key);
+        turn(scopeKey, undefined, async (keys, save) => {
+          const entry = await storage.getEntry(keys.key);
           if (entry === undefined) return false;
-          await persist(key, entry.version, undefined);
+          await save(entry.version, { kind: "end" });
           return true;
         }),
       async get() {
-        const value = await storage.get(keyOf(scopeKey));
+        const value = await storage.get(keysOf(scopeKey).key);
         if (value === undefined) return undefined;
         const { node, data } = readSnapshot(value, `the snapshot of ${scopeKey} in flow "${id}"`);
         return { node, data };
@@ -182,24 +224,16 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     id,
     scopeOf,
     user,
-    async handle(ctx) {
-      const scopeKey = scopeOf(ctx);
-      if (scopeKey === undefined) return false;
-      return turn(scopeKey, ctx, async (key) => {
-        const entry = await storage.getEntry(key);
-        if (entry === undefined) return false;
-        await persist(key, entry.version, await handleStored(ctx, scopeKey, entry.value));
-        return true;
-      });
-    },
+    handle: (ctx) => run(ctx, (loaded) => onUpdate(ctx, loaded)),
+    back: (ctx) => run(ctx, async () => back()),
     async enter(ctx) {
       const scopeKey = scopeOf(ctx);
       if (scopeKey === undefined) {
         throw new InvalidArgumentError("ctx", `an update with a scope to enter flow "${id}"`, ctx);
       }
-      await turn(scopeKey, ctx, async (key) => {
-        const entry = await storage.getEntry(key);
-        await persist(key, entry?.version ?? 0, await startOver(ctx, undefined));
+      await turn(scopeKey, ctx, async (keys, save) => {
+        const entry = await storage.getEntry(keys.key);
+        await save(entry?.version ?? 0, await startOver(ctx, undefined));
       });
     },
     async leave(ctx) {

@@ -1,6 +1,6 @@
 /**
  * Node flows (botnodes): users move between typed nodes; their place is stored as a JSON snapshot
- * and survives restarts. grammY bots use `createFlow` from `colloquy/grammy`, which adds the
+ * and survives restarts, and the path behind them is kept in a History for `back()`. grammY bots use `createFlow` from `colloquy/grammy`, which adds the
  * middleware and lets the lease go while a node waits in `ctx.ask`.
  *
  * @module
@@ -30,4 +30,14 @@ export {
   type Snapshot,
   type StoredState,
 } from "./snapshot.js";
-export { type End, end, type Goto, goto, type Stay, stay, type Transition } from "./transitions.js";
+export {
+  type Back,
+  back,
+  type End,
+  end,
+  type Goto,
+  goto,
+  type Stay,
+  stay,
+  type Transition,
+} from "./transitions.js";

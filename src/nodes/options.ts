@@ -5,13 +5,14 @@
  */
 import type { Update } from "@grammyjs/types";
 import type { Clock } from "../clock.js";
+import type { History } from "../history.js";
 import type { Scope } from "../keys.js";
 import type { Lock } from "../lock.js";
 import type { Storage } from "../storage.js";
 import type { FlowNode, Node } from "./node.js";
 import type { FlowState } from "./registry.js";
 import type { AppVersion, MigratedState, StoredState } from "./snapshot.js";
-import type { End, Goto } from "./transitions.js";
+import type { Back, End, Goto } from "./transitions.js";
 
 /** What a flow needs from a context: the update, to find its scope. grammY's `Context` fits. */
 export interface FlowContext {
@@ -79,8 +80,26 @@ export interface FlowOptions<C extends FlowContext> {
   readonly waitMs?: number;
   /** Expire a user's snapshot this long after the last transition. Default: never. */
   readonly ttlMs?: number;
-  /** Drives lease extensions. Default: `systemClock`. */
+  /** Drives lease extensions (and stamps the default history's records). Default: `systemClock`. */
   readonly clock?: Clock;
+  /**
+   * Keeps the path behind each user for `back()`: every move to another node pushes the node left,
+   * with the data it had, under the scope `` `${id}:${scopeKey}` ``. The flow clears it when the
+   * user enters (or is restarted) and when they leave. A History you pass may be shared by flows
+   * (their ids keep them apart), but not by bots: give it a prefix of its own per bot.
+   *
+   * Default: a `StorageHistory` on `storage`, under `` `${prefix}history:` ``, so `back()`
+   * survives a restart and works across instances; it forgets a path a day without a move (or
+   * `ttlMs`, when longer). It costs a read and a write per move to another node: pass a
+   * `MemoryHistory` to trade that for a `back()` that forgets on restart.
+   *
+   * Writes are ordered so that a crash between the history write and the snapshot write loses no
+   * step: moving on pushes first and stores the snapshot second, going back stores the snapshot
+   * first and pops second. Either crash leaves one extra record naming the node the user is on,
+   * which `back()` recognises and skips. Records this release cannot use (a node renamed, a schema
+   * changed) are skipped too; at the first node, or with nothing usable behind, `back()` stays.
+   */
+  readonly history?: History;
   /**
    * How to notice that a node began to wait for the user (see {@link WaitWatcher}), so that its
    * turn lets the lease go. `createFlow` from `colloquy/grammy` sets it for `ctx.ask` and the other
@@ -97,7 +116,8 @@ export interface FlowUser {
   /**
    * Puts the user on `node` with `data` (validated now). No update is at hand, so the node's
    * `enter` runs with the user's next update, which it consumes; the update after reaches `event`.
-   * To tell the user at once, send them a message yourself.
+   * To tell the user at once, send them a message yourself. The node they were on is pushed on
+   * the history, so `back()` returns there.
    */
   to<D, I>(node: Node<D, I>, data: NoInfer<I>): Promise<void>;
   /** Takes the user out of the flow; resolves to whether they were in it. */
@@ -118,17 +138,26 @@ export interface Flow<C extends FlowContext> {
   enter(ctx: C): Promise<void>;
   /** Takes the user out of the flow; resolves to whether they were in it. */
   leave(ctx: C): Promise<boolean>;
+  /**
+   * Takes the user back to the node they were on before, with the data it had when they left it,
+   * and runs that node's `enter` with `ctx` — what `back()` does from an `event`, for a "Back"
+   * button handled outside the nodes. At the first node nothing changes and nothing runs. Resolves
+   * to whether the user was in the flow (users outside are left alone); a stored state that cannot
+   * be used is handled as `handle` does, with `onInvalidState`.
+   */
+  back(ctx: C): Promise<boolean>;
   /** One user by scope key, from outside any update. */
   user(scopeKey: string): FlowUser;
   /** The scope key of `ctx`'s update, or `undefined` when the update has none (no user). */
   scopeOf(ctx: C): string | undefined;
   /**
    * Runs one update against `state` with no storage and no lock: the node's `event`, then the
-   * `enter` its transition calls for. Resolves to the next state, or `undefined` when the flow
+   * `enter` its transition calls for. Resolves to the next state, `back()` when the node goes back
+   * (where to is the history's business, which `step` has none of), or `undefined` when the flow
    * ends. For tests of nodes.
    */
   step(
     ctx: C,
     state: { readonly node: string; readonly data: unknown },
-  ): Promise<FlowState | undefined>;
+  ): Promise<FlowState | Back | undefined>;
 }

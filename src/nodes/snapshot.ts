@@ -84,3 +84,13 @@ export function readSnapshot(value: unknown, subject: string): Snapshot {
   if (issues.length > 0) throw new SchemaError(subject, issues);
   return value as Snapshot;
 }
+
+/** Where a stored value says the user is, unvalidated; `undefined` when it is no snapshot. */
+export function stateOf(value: unknown): { node: string; data: JsonValue } | undefined {
+  try {
+    const { node, data } = readSnapshot(value, "a snapshot");
+    return { node, data };
+  } catch {
+    return undefined;
+  }
+}

@@ -8,7 +8,7 @@
 import type { JsonValue } from "../json.js";
 import type { FlowState, LoadedState, NodeRegistry } from "./registry.js";
 import { validateData } from "./schema.js";
-import { assertTransition, type End, type Goto } from "./transitions.js";
+import { assertTransition, type Back, type End, type Goto } from "./transitions.js";
 
 /**
  * Validates the data of `to`'s target, runs the target's `enter` with it, and returns the state
@@ -32,17 +32,18 @@ export async function apply<C>(
 
 /**
  * Runs `current`'s `event` on `ctx` and the transition it returns. Resolves to the state to store,
- * or `undefined` when the flow ended; rejects, having stored nothing, when a handler throws or
- * the new data fails its schema.
+ * `back()` for the runtime to look up in the history, or `undefined` when the flow ended; rejects,
+ * having stored nothing, when a handler throws or the new data fails its schema.
  */
 export async function step<C>(
   registry: NodeRegistry<C>,
   ctx: C,
   current: LoadedState<C>,
-): Promise<FlowState | undefined> {
+): Promise<FlowState | Back | undefined> {
   const key = current.at.node.key;
   const transition: unknown = await current.at.handlers.event(ctx, current.data);
   assertTransition(transition, `the return value of the event of ${registry.subject(key)}`);
+  if (transition.kind === "back") return transition;
   if (transition.kind !== "stay") return apply(registry, ctx, transition);
   if (!("data" in transition)) return { node: key, data: current.data };
   const data: JsonValue = await validateData(

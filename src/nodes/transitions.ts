@@ -20,13 +20,21 @@ export interface Goto {
   readonly data: unknown;
 }
 
+/**
+ * Go back to the node the user was on before this one, with the data it had when they left it,
+ * and run its `enter`. At the first node of their path, nothing changes (see {@link back}).
+ */
+export interface Back {
+  readonly kind: "back";
+}
+
 /** Leave the flow: the user's snapshot is deleted and their updates pass on to other handlers. */
 export interface End {
   readonly kind: "end";
 }
 
 /** What a node's `event` returns; `I` is the node's own data input, for `stay(data)`. */
-export type Transition<I = unknown> = Stay<I> | Goto | End;
+export type Transition<I = unknown> = Stay<I> | Goto | Back | End;
 
 /**
  * Stays on the node: `enter` does not run again. Without `data` the node keeps the data it had.
@@ -54,6 +62,21 @@ export function goto<D, I>(node: Node<D, I>, data: NoInfer<I>): Goto {
 }
 
 /**
+ * Goes back to the node the user was on before this one, with the data it had when they left it,
+ * and runs that node's `enter`: the flow keeps the path behind each user in its `history`. At the
+ * first node of the path (nothing behind) nothing changes: the user stays, and `enter` does not
+ * run again, so they are not shown the same prompt twice.
+ *
+ * @example
+ * ```ts
+ * event: (ctx, data) => (ctx.message?.text === "Back" ? back() : goto(city, { ...data, age: 30 }))
+ * ```
+ */
+export function back(): Back {
+  return { kind: "back" };
+}
+
+/**
  * Ends the flow for this user.
  *
  * @example
@@ -65,12 +88,20 @@ export function end(): End {
   return { kind: "end" };
 }
 
-const KINDS = new Set(["stay", "goto", "end"]);
+const KINDS = new Set(["stay", "goto", "back", "end"]);
 
 /** Checks what user code returned (JavaScript callers, a forgotten `return`). */
 export function assertTransition(value: unknown, what: string): asserts value is Transition {
   const kind = (value as { kind?: unknown } | null)?.kind;
   if (typeof kind !== "string" || !KINDS.has(kind)) {
-    throw new InvalidArgumentError(what, "stay(data?), goto(node, data) or end()", value);
+    throw new InvalidArgumentError(what, "stay(data?), goto(node, data), back() or end()", value);
+  }
+}
+
+/** Checks what `start` or `onInvalidState` returned: only `goto` or `end` make sense there. */
+export function assertGotoOrEnd(value: unknown, what: string): asserts value is Goto | End {
+  assertTransition(value, what);
+  if (value.kind === "stay" || value.kind === "back") {
+    throw new InvalidArgumentError(what, "goto(node, data) or end()", `${value.kind}()`);
   }
 }

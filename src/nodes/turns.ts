@@ -4,7 +4,8 @@
  * A turn first queues behind the earlier turns of its key in this process (so updates that
  * arrived in order are handled in order, whatever the Lock's fairness), then takes the key's
  * lease, which it extends while it runs. A turn can let both go before it is done (`detach`):
- * flows do so when a node starts waiting for the user, whose reply must be able to come in.
+ * flows do so when a node starts waiting for the user, whose reply must be able to come in. What
+ * it then has left to store, it stores under the lease again (`locked`), in a new turn.
  *
  * @module
  */
@@ -15,13 +16,19 @@ import { KeyedMutex } from "../storages/keyed-mutex.js";
 /** Lets a running turn's key go early: the queue moves on and the lease is released. */
 export type Detach = () => void;
 
+/**
+ * Runs `work` under the key's lease: at once while the turn holds it, or, once the turn has let it
+ * go, in a new turn (behind the key's later turns), and then `again` is `true`.
+ */
+export type Locked = <T>(work: (again: boolean) => Promise<T>) => Promise<T>;
+
 /** Runs turns per key. */
 export interface Turns {
   /**
    * Runs `work` once the key's earlier turns are done and its lease is held. Resolves with what
    * `work` returns; rejects with `LockTimeoutError` when the lease stayed busy for `waitMs`.
    */
-  run<T>(key: string, work: (detach: Detach) => Promise<T>): Promise<T>;
+  run<T>(key: string, work: (detach: Detach, locked: Locked) => Promise<T>): Promise<T>;
 }
 
 /** How turns take their lease. */
@@ -36,21 +43,27 @@ export interface TurnOptions {
 export function createTurns(options: TurnOptions): Turns {
   const local = new KeyedMutex();
   const lockOptions = { leaseMs: options.leaseMs, waitMs: options.waitMs, clock: options.clock };
-  return {
-    async run<T>(key: string, work: (detach: Detach) => Promise<T>): Promise<T> {
+  const turns: Turns = {
+    async run<T>(key: string, work: (detach: Detach, locked: Locked) => Promise<T>): Promise<T> {
       let outcome: Promise<T> | undefined;
+      let detached = false;
+      const locked: Locked = (rest) => (detached ? turns.run(key, () => rest(true)) : rest(false));
       const held = () =>
         withLock(
           options.lock,
           key,
           () => {
-            let detach: Detach = () => {};
-            const detached = new Promise<void>((resolve) => {
-              detach = resolve;
+            let release: () => void = () => {};
+            const letGo = new Promise<void>((resolve) => {
+              release = resolve;
             });
-            outcome = work(detach);
+            const detach: Detach = () => {
+              detached = true;
+              release();
+            };
+            outcome = work(detach, locked);
             // The lease (and the local queue) are held until the work settles or detaches.
-            return Promise.race([outcome, detached]);
+            return Promise.race([outcome, letGo]);
           },
           lockOptions,
         );
@@ -59,4 +72,5 @@ export function createTurns(options: TurnOptions): Turns {
       return await (outcome as Promise<T>);
     },
   };
+  return turns;
 }

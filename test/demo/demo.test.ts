@@ -87,10 +87,23 @@ describe("demo through bot.handleUpdate", () => {
     ]);
   });
 
-  it("/form is announced", async () => {
-    const { send, transcript } = createDemo();
-    await send("/form");
-    expect(transcript()).toEqual([texts.comingSoon]);
+  it("/form validates each step, goes back with the Back button, and saves", async () => {
+    const { send, press, transcript } = createDemo();
+    for (const text of ["/form", "not-an-email", "ann@example.com", "200", "33"]) await send(text);
+    await press("back");
+    for (const text of ["34", "Lisbon"]) await send(text);
+    expect(transcript()).toEqual([
+      "Step 1/3: your email?",
+      "That does not look like an email address.",
+      "Step 1/3: your email?",
+      "Step 2/3: your age? [Back]",
+      "Age must be a whole number from 1 to 150.",
+      "Step 2/3: your age? [Back]",
+      "Step 3/3: your city? [Back]",
+      "Step 2/3: your age? [Back]",
+      "Step 3/3: your city? [Back]",
+      "Saved: email=ann@example.com, age=34, city=Lisbon",
+    ]);
   });
 });
 

@@ -57,10 +57,12 @@ export function leadingCommand(ctx: Context): string | undefined {
  */
 export type BypassOption = boolean | readonly string[] | ((ctx: Context) => boolean);
 
+const anyCommand = (ctx: Context): boolean => leadingCommand(ctx) !== undefined;
+
 /** Turns a {@link BypassOption} into a predicate, or `undefined` for none. */
 export function bypassPredicate(option: BypassOption): ((ctx: Context) => boolean) | undefined {
   if (option === false) return undefined;
-  if (option === true) return (ctx) => leadingCommand(ctx) !== undefined;
+  if (option === true) return anyCommand;
   if (typeof option === "function") return option;
   const commands = new Set(option);
   return (ctx) => {

@@ -46,6 +46,11 @@ const watchRun: WaitWatcher<Context> = (ctx, onWait) => {
  * `VersionConflictError`, reported by the plugin's `onError`). A wait lives in memory: after a
  * restart, the user's next update reaches the `event` of the node they are stored on.
  *
+ * A node's `event` may return `back()`, and a handler outside the nodes (an inline "Back" button)
+ * may call `flow.back(ctx)`: the user returns to the node they were on before, with its data, and
+ * its `enter` runs. The path behind each user is kept in the flow's `history` (by default on
+ * `storage`, so it survives a restart too).
+ *
  * @example
  * ```ts
  * import { defineNode, goto, stay } from "colloquy";
@@ -77,6 +82,10 @@ const watchRun: WaitWatcher<Context> = (ctx, onWait) => {
  *
  * bot.use(colloquy());
  * bot.command("profile", (ctx) => profile.enter(ctx));
+ * bot.callbackQuery("back", async (ctx) => {
+ *   await ctx.answerCallbackQuery();
+ *   await profile.back(ctx);
+ * });
  * bot.use(profile);
  * ```
  */

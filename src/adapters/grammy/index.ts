@@ -4,7 +4,7 @@
  * @module
  */
 
-export { defineNode, end, goto, stay } from "../../nodes/index.js";
+export { back, defineNode, end, goto, stay } from "../../nodes/index.js";
 export {
   type AnswererMiddleware,
   type AnswererOptions,

@@ -15,13 +15,14 @@ import {
   type ListenerStats,
   type WaitOptions,
 } from "../../listeners/registry.js";
-import type { BypassOption } from "./answers.js";
+import { type BypassOption, bypassPredicate } from "./answers.js";
 import type { ColloquyFlavor } from "./flavor.js";
 import { Run } from "./run.js";
 import { watchStaleSession } from "./stale-session.js";
 import {
   ask,
   DEPS,
+  keysOf,
   type PluginContext,
   type PluginMatch,
   RUN,
@@ -108,7 +109,7 @@ export function colloquy<C extends Context = Context>(
   const staleSessions = new WeakMap<Run, ReturnType<typeof watchStaleSession>>();
   const deps: WaitDeps = {
     registry,
-    bypass: options.bypass ?? true,
+    bypass: bypassPredicate(options.bypass ?? true),
     onWaitError: options.onWaitError,
     report,
   };
@@ -131,7 +132,7 @@ export function colloquy<C extends Context = Context>(
     ctx.waitFor = methods.waitFor;
     ctx.waitForCallbackQuery = methods.waitForCallbackQuery;
     ctx[DEPS] = deps;
-    const offer = registry.offer(ctx);
+    const offer = registry.offer(ctx, keysOf(ctx));
     if (!offer.claimed) {
       const run = new Run(ctx.update.update_id);
       ctx[RUN] = run;
@@ -162,7 +163,9 @@ export function colloquy<C extends Context = Context>(
   return {
     middleware: () => middleware as unknown as MiddlewareFn<C>,
     wait: (match, waitOptions) =>
-      registry.wait(match as WaitMatch<PluginContext>, waitOptions) as Promise<C & ColloquyFlavor>,
+      registry.wait(match as unknown as WaitMatch<PluginContext>, waitOptions) as Promise<
+        C & ColloquyFlavor
+      >,
     shutdown: () => registry.shutdown(),
     stats: () => registry.stats(),
   };

@@ -33,7 +33,7 @@ export class Run {
   /** The newest prompt this run sent, which a button wait binds to by default. */
   promptMessageId: number | undefined;
   /** Called at each suspension; node flows use it to let their lease go while a node waits. */
-  readonly #onSuspend = new Set<() => void>();
+  #onSuspend: Set<() => void> | undefined;
 
   constructor(updateId: number) {
     this.#updateId = updateId;
@@ -55,13 +55,15 @@ export class Run {
 
   /** Calls `listener` whenever the run suspends in a wait, until the returned function is called. */
   onSuspend(listener: () => void): () => void {
-    this.#onSuspend.add(listener);
-    return () => this.#onSuspend.delete(listener);
+    this.#onSuspend ??= new Set();
+    const listeners = this.#onSuspend;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** Called by a wait of this run once it is registered: gives control back to grammY. */
   suspend(): void {
-    for (const listener of this.#onSuspend) listener();
+    if (this.#onSuspend !== undefined) for (const listener of this.#onSuspend) listener();
     this.#waiting++;
     this.#detached = true;
     this.#releaseHost();

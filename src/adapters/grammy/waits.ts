@@ -7,10 +7,9 @@
 import type { Update } from "@grammyjs/types";
 import { type Context, matchFilter } from "grammy";
 import { type CaptureCriteria, capture } from "../../capture.js";
-import type { UpdateKind } from "../../keys.js";
-import { updateKeys } from "../../keys.js";
+import { type UpdateKeys, type UpdateKind, updateKeys } from "../../keys.js";
 import type { WaitMatch } from "../../listeners/match.js";
-import type { ListenerRegistry, WaitOptions } from "../../listeners/registry.js";
+import type { ListenerRegistry } from "../../listeners/registry.js";
 import { type BypassOption, bypassPredicate, isAnswer } from "./answers.js";
 import type {
   AskOptions,
@@ -26,64 +25,112 @@ export const RUN: unique symbol = Symbol("colloquy.run");
 /** The plugin that saw a context, for helpers that take only the context (`telegramIo`). */
 export const DEPS: unique symbol = Symbol("colloquy.deps");
 
+/** The keys of a context's update, read once by the middleware and reused by its waits. */
+export const KEYS: unique symbol = Symbol("colloquy.keys");
+
 /** A context the plugin's middleware has seen. */
-export type PluginContext = Context & ColloquyFlavor & { [RUN]?: Run; [DEPS]?: WaitDeps };
+export type PluginContext = Context &
+  ColloquyFlavor & { [RUN]?: Run; [DEPS]?: WaitDeps; [KEYS]?: UpdateKeys };
+
+/** The keys of `ctx`'s update, read once. */
+export function keysOf(ctx: PluginContext): UpdateKeys {
+  let keys = ctx[KEYS];
+  if (keys === undefined) {
+    keys = updateKeys(ctx.update);
+    ctx[KEYS] = keys;
+  }
+  return keys;
+}
 
 /** A wait made by the plugin: the run it suspends, and whether to answer button presses. */
 export interface PluginMatch extends WaitMatch<PluginContext> {
-  readonly run?: Run | undefined;
-  readonly answerCallback?: boolean;
+  readonly run: Run | undefined;
+  readonly answerCallback: boolean;
+  /** The prompt a button press must be on, for `ask` (its filter reads it from the match). */
+  readonly promptId: number | undefined;
+  /** A further test on the context, for `waitFor` with a predicate or criteria. */
+  readonly test: ((ctx: PluginContext) => boolean) | undefined;
 }
 
 /** What the methods need from the plugin. */
 export interface WaitDeps {
   readonly registry: ListenerRegistry<PluginContext>;
-  readonly bypass: BypassOption;
+  /** The plugin-wide bypass, turned into a predicate once. */
+  readonly bypass: ((ctx: Context) => boolean) | undefined;
   readonly onWaitError: ((error: unknown, ctx: Context) => unknown) | undefined;
   readonly report: (error: unknown) => void;
 }
 
 const MESSAGE_KINDS: readonly UpdateKind[] = ["message", "business_message", "channel_post"];
 const ANSWER_KINDS: readonly UpdateKind[] = [...MESSAGE_KINDS, "callback_query"];
+const PRESS_KINDS: readonly UpdateKind[] = ["callback_query"];
 
-/** The match for a wait in `ctx`'s scope. */
+// Filters are shared functions that read what they need from the match, so a wait allocates
+// no closure for them.
+function askFilter(answer: PluginContext, match: WaitMatch<PluginContext>): boolean {
+  const press = answer.callbackQuery;
+  if (press !== undefined) return press.message?.message_id === (match as PluginMatch).promptId;
+  return isAnswer(answer);
+}
+
+function testedAnswer(answer: PluginContext, match: WaitMatch<PluginContext>): boolean {
+  return isAnswer(answer) && ((match as PluginMatch).test?.(answer) ?? true);
+}
+
+function pressTest(answer: PluginContext, match: WaitMatch<PluginContext>): boolean {
+  return (match as PluginMatch).test?.(answer) ?? true;
+}
+
+/** What a method adds to the scope of its context to make a wait. */
+interface WaitParts {
+  readonly kinds?: readonly UpdateKind[] | undefined;
+  readonly filter?: ((ctx: PluginContext, match: WaitMatch<PluginContext>) => boolean) | undefined;
+  readonly test?: ((ctx: PluginContext) => boolean) | undefined;
+  readonly messageId?: number | undefined;
+  readonly promptId?: number | undefined;
+  readonly answerCallback?: boolean;
+}
+
+/** The match for a wait in `ctx`'s scope: one object shape for every wait, kept small. */
 function matchIn(
   deps: WaitDeps,
   ctx: PluginContext,
-  parts: Partial<PluginMatch>,
+  parts: WaitParts,
   options: WaitForOptions<PluginContext>,
+  run: Run | undefined,
 ): PluginMatch {
-  const keys = updateKeys(ctx.update);
-  const bypass = bypassPredicate(options.bypass ?? deps.bypass);
+  const keys = keysOf(ctx);
   return {
-    ...(keys.chatId === undefined ? {} : { chatId: keys.chatId }),
-    ...(keys.threadId === undefined ? {} : { threadId: keys.threadId }),
-    ...(keys.businessConnectionId === undefined
-      ? {}
-      : { businessConnectionId: keys.businessConnectionId }),
-    ...(options.from === "chat" || keys.userId === undefined ? {} : { userId: keys.userId }),
-    ...(options.answering === undefined ? {} : { messageId: options.answering }),
-    ...(bypass === undefined ? {} : { bypass }),
-    ...(options.otherwise === undefined ? {} : { otherwise: options.otherwise }),
-    run: ctx[RUN],
-    ...parts,
+    chatId: keys.chatId,
+    threadId: keys.threadId,
+    businessConnectionId: keys.businessConnectionId,
+    userId: options.from === "chat" ? undefined : keys.userId,
+    messageId: parts.messageId ?? options.answering,
+    kinds: parts.kinds,
+    filter: parts.filter,
+    bypass: options.bypass === undefined ? deps.bypass : bypassPredicate(options.bypass),
+    otherwise: options.otherwise,
+    run,
+    answerCallback: parts.answerCallback ?? false,
+    promptId: parts.promptId,
+    test: parts.test,
   };
 }
 
 /** Registers a wait for `ctx`'s scope, suspends its run, and resolves to the answering context. */
-async function waitIn(
+function waitIn(
   deps: WaitDeps,
   ctx: PluginContext,
-  parts: Partial<PluginMatch>,
+  parts: WaitParts,
   options: WaitForOptions<PluginContext>,
 ): Promise<PluginContext> {
   const run = ctx[RUN];
-  const match = matchIn(deps, ctx, parts, options);
-  const pending = deps.registry.wait(match, waitOptionsOf(options));
+  const pending = deps.registry.wait(matchIn(deps, ctx, parts, options, run), options);
   run?.suspend();
-  try {
-    return await pending;
-  } catch (error) {
+  if (run === undefined && options.onWaitError === undefined && deps.onWaitError === undefined) {
+    return pending;
+  }
+  return pending.catch(async (error: unknown) => {
     run?.waitEnded();
     for (const hook of [options.onWaitError, deps.onWaitError]) {
       try {
@@ -93,16 +140,7 @@ async function waitIn(
       }
     }
     throw error;
-  }
-}
-
-function waitOptionsOf(options: WaitForOptions<PluginContext>): WaitOptions {
-  return {
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.onTimeout === undefined ? {} : { onTimeout: options.onTimeout }),
-    ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
-  };
+  });
 }
 
 const WAIT_KEYS = new Set<string>([
@@ -121,7 +159,9 @@ const WAIT_KEYS = new Set<string>([
 
 function sendOptionsOf(options: AskOptions<PluginContext>): Record<string, unknown> {
   const send: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!WAIT_KEYS.has(key)) send[key] = value;
+  for (const key in options) {
+    if (!WAIT_KEYS.has(key)) send[key] = options[key as keyof typeof options];
+  }
   return send;
 }
 
@@ -149,11 +189,6 @@ export async function ask(
   }
   const run = ctx[RUN];
   if (run !== undefined) run.promptMessageId = promptId;
-  const filter = (answer: PluginContext) => {
-    const press = answer.callbackQuery;
-    if (press !== undefined) return press.message?.message_id === promptId;
-    return isAnswer(answer);
-  };
   const hasButtons =
     options.reply_markup !== undefined && "inline_keyboard" in options.reply_markup;
   return waitIn(
@@ -161,9 +196,10 @@ export async function ask(
     ctx,
     {
       kinds: hasButtons ? ANSWER_KINDS : MESSAGE_KINDS,
-      filter,
+      filter: askFilter,
       answerCallback: true,
-      ...(options.requireReply ? { messageId: promptId } : {}),
+      promptId,
+      messageId: options.requireReply ? promptId : undefined,
     },
     options,
   );
@@ -178,17 +214,22 @@ export function waitFor(
 ): Promise<PluginContext> {
   if (typeof query === "function") {
     // A function is a predicate on the context (the flavor's overload), never on the update.
-    const predicate = query as (ctx: PluginContext) => boolean;
-    return waitIn(deps, ctx, { filter: (c) => isAnswer(c) && predicate(c) }, options);
+    const test = query as (ctx: PluginContext) => boolean;
+    return waitIn(deps, ctx, { filter: testedAnswer, test }, options);
   }
   if (typeof query === "object" && !Array.isArray(query)) {
     const matches = capture<Update>(query as CaptureCriteria<Update>);
-    return waitIn(deps, ctx, { filter: (c) => isAnswer(c) && matches(c.update) }, options);
+    return waitIn(deps, ctx, { filter: testedAnswer, test: (c) => matches(c.update) }, options);
   }
-  const filter = matchFilter(query as never) as (ctx: Context) => boolean;
+  const test = matchFilter(query as never) as (ctx: Context) => boolean;
   const asksForCommand = [query].flat().some((q) => q.includes("bot_command"));
   const bypassOff = asksForCommand && options.bypass === undefined;
-  return waitIn(deps, ctx, { filter }, bypassOff ? { ...options, bypass: false } : options);
+  return waitIn(
+    deps,
+    ctx,
+    { filter: pressTest, test },
+    bypassOff ? { ...options, bypass: false } : options,
+  );
 }
 
 /** `ctx.waitForCallbackQuery`: a press on the prompt (or a given message), answered by default. */
@@ -200,7 +241,7 @@ export function waitForCallbackQuery(
   const messageId =
     options.messageId === "any" ? undefined : (options.messageId ?? ctx[RUN]?.promptMessageId);
   const data = options.data;
-  const filter =
+  const test =
     data === undefined
       ? undefined
       : (c: PluginContext) => {
@@ -214,10 +255,11 @@ export function waitForCallbackQuery(
     deps,
     ctx,
     {
-      kinds: ["callback_query"],
+      kinds: PRESS_KINDS,
+      filter: test === undefined ? undefined : pressTest,
+      test,
       answerCallback: options.answer ?? true,
-      ...(messageId === undefined ? {} : { messageId }),
-      ...(filter === undefined ? {} : { filter }),
+      messageId,
     },
     options,
   );
@@ -243,12 +285,8 @@ export function listenIn(
     );
   }
   const run = ctx[RUN];
-  const match = matchIn(
-    deps,
-    ctx,
-    { filter: (c) => isAnswer(c) && filter(c), run: undefined },
-    options,
-  );
+  // A listener's answers never resume the run (run: undefined): the flow runs on its own.
+  const match = matchIn(deps, ctx, { filter: testedAnswer, test: filter }, options, undefined);
   const listening = deps.registry.listen(match, onEvent, { signal: options.signal });
   run?.suspend();
   return listening.finally(() => run?.waitEnded());

@@ -1,0 +1,130 @@
+/**
+ * One heap measurement, in a fresh process started with `--expose-gc` (see bench/suites/heap.ts):
+ * `heap-child.ts <scenario> <depth> <count>` leaves `count` conversations waiting after `depth`
+ * answered questions and prints, as one JSON line, how much the heap grew per conversation.
+ *
+ * Scenarios: `colloquy`, `conversations` (@grammyjs/conversations v2), `telegraf` (WizardScene),
+ * `floor` (the smallest await-in-a-handler `ask`, see `floorBot`), and `grammy-context` — a bare
+ * grammY handler that keeps its context: what one live context costs.
+ *
+ * @module
+ */
+
+import type { UpdateFactory } from "colloquy/testing";
+import type { Context } from "grammy";
+import {
+  type BenchBot,
+  colloquyBot,
+  conversationsBot,
+  floorBot,
+  grammyBot,
+  settle,
+  telegrafBot,
+} from "./suites/bots.js";
+import { ANSWER_TEXT, feedWave, makeUsers } from "./suites/drive.js";
+
+const [scenario = "", depthArg = "0", countArg = "1000"] = process.argv.slice(2);
+const depth = Number(depthArg);
+const count = Number(countArg);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error("heap-child: run node with --expose-gc");
+const collect = gc;
+
+/** The heap after full collections, with a macrotask between them for pending finalisers. */
+async function settledHeap(): Promise<number> {
+  for (let i = 0; i < 4; i++) {
+    collect();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+/** A bare grammY bot whose `/start` handler keeps every context it is given. */
+function keepingBot(): BenchBot & { forget(): void } {
+  const bot = grammyBot<Context>();
+  const kept: Context[] = [];
+  bot.command("start", (ctx) => {
+    kept.push(ctx);
+  });
+  return {
+    feed: (update) => bot.handleUpdate(update),
+    finished: () => kept.length,
+    unclaimed: () => 0,
+    close: settle,
+    forget: () => {
+      kept.length = 0;
+    },
+  };
+}
+
+function botFor(name: string, steps: number): BenchBot {
+  switch (name) {
+    case "colloquy":
+      return colloquyBot(steps);
+    case "conversations":
+      return conversationsBot(steps);
+    case "telegraf":
+      return telegrafBot(steps);
+    case "floor":
+      return floorBot(steps);
+    default:
+      throw new Error(`heap-child: unknown scenario "${name}"`);
+  }
+}
+
+async function measureContext(): Promise<number> {
+  const bot = keepingBot();
+  // Warm up every code path first, so compiled code is not counted as data.
+  await feedWave(
+    bot.feed,
+    makeUsers(20, 3_000_000).map((u) => u.command("/start")),
+    "par",
+  );
+  bot.forget();
+  const users = makeUsers(count);
+  const before = await settledHeap();
+  await feedWave(
+    bot.feed,
+    users.map((u) => u.command("/start")),
+    "par",
+  );
+  const after = await settledHeap();
+  if (bot.finished() !== count) throw new Error("heap-child: contexts were not kept");
+  return (after - before) / count;
+}
+
+/** `/start` and `answers` answers from every user, each wave in flight at once and settled. */
+async function converse(bot: BenchBot, users: readonly UpdateFactory[], answers: number) {
+  await feedWave(
+    bot.feed,
+    users.map((u) => u.command("/start")),
+    "par",
+  );
+  for (let step = 1; step <= answers; step++) {
+    // The floor bot does not hold handleUpdate until its handler waits; let every handler get there.
+    await new Promise((resolve) => setImmediate(resolve));
+    await feedWave(
+      bot.feed,
+      users.map((u) => u.text(ANSWER_TEXT)),
+      "par",
+    );
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+async function measureWaiting(): Promise<number> {
+  // One question more than answered, so every conversation is left waiting at `depth`.
+  const bot = botFor(scenario, depth + 1);
+  await converse(bot, makeUsers(20, 3_000_000), depth + 1);
+  if (bot.finished() !== 20) throw new Error("heap-child: the warm-up conversations did not end");
+  const users = makeUsers(count);
+  const before = await settledHeap();
+  await converse(bot, users, depth);
+  const after = await settledHeap();
+  if (bot.finished() !== 20) throw new Error("heap-child: a conversation ended early");
+  return (after - before) / count;
+}
+
+const bytes = scenario === "grammy-context" ? await measureContext() : await measureWaiting();
+console.log(JSON.stringify({ scenario, depth, count, bytesPerConversation: bytes }));
+process.exit(0);

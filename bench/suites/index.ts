@@ -1,0 +1,13 @@
+/**
+ * Every suite `npm run bench` knows. A later issue adds its rows by adding a suite file next to
+ * these and listing it here.
+ *
+ * @module
+ */
+import type { BenchSuite } from "../harness/types.js";
+import { conversationSuite } from "./conversation.js";
+import { heapSuite } from "./heap.js";
+import { throughputSuite } from "./throughput.js";
+
+/** In run order; rows are interleaved across all of them. */
+export const suites: readonly BenchSuite[] = [throughputSuite, conversationSuite, heapSuite];

@@ -1,0 +1,102 @@
+/**
+ * Storing what a turn decided: the user's snapshot, with a compare-and-set on the version the turn
+ * loaded, and the path behind them in the history, in the order `trail.ts` explains.
+ *
+ * @module
+ */
+import { VersionConflictError } from "../errors.js";
+import type { History } from "../history.js";
+import type { Storage, WriteOptions } from "../storage.js";
+import type { FlowState } from "./registry.js";
+import { type AppVersion, toSnapshot } from "./snapshot.js";
+
+/** What a turn decided for a user, to be stored under their lease. */
+export type Change =
+  /** Starts anew (`enter`, an unusable snapshot, `to` from outside): nothing is behind. */
+  | {
+      readonly kind: "restart";
+      readonly next: FlowState | undefined;
+      readonly pendingEnter?: boolean;
+    }
+  /** From `from` to `next` (the same node for `stay()`): `from` is pushed when the node changes. */
+  | {
+      readonly kind: "move";
+      readonly from: FlowState;
+      readonly next: FlowState;
+      readonly pendingEnter?: boolean;
+    }
+  /** Back to `to` (nothing is stored when it is `undefined`), popping `drop` records. */
+  | { readonly kind: "back"; readonly to: FlowState | undefined; readonly drop: number }
+  /** Out of the flow. */
+  | { readonly kind: "end" };
+
+/** Where one user's state lives. */
+export interface StoreKeys {
+  /** The snapshot's storage key, also the lease's key. */
+  readonly key: string;
+  /** The user's scope in the history. */
+  readonly scope: string;
+}
+
+/** Stores changes for one flow. */
+export interface FlowStore {
+  /** Stores `change` over the snapshot at `version` (0: none); {@link VersionConflictError} otherwise. */
+  commit(keys: StoreKeys, version: number, change: Change): Promise<void>;
+  /** Throws {@link VersionConflictError} unless the snapshot is still at `version`. */
+  expect(key: string, version: number): Promise<void>;
+}
+
+/** What a {@link FlowStore} writes with. */
+export interface FlowStoreOptions {
+  readonly storage: Storage;
+  readonly history: History;
+  readonly appVersion: AppVersion;
+  readonly write: WriteOptions;
+}
+
+/** Creates the store of one flow. */
+export function createStore(options: FlowStoreOptions): FlowStore {
+  const { storage, history, appVersion, write } = options;
+
+  async function persist(
+    key: string,
+    version: number,
+    next: FlowState | undefined,
+    pendingEnter = false,
+  ) {
+    if (next === undefined) {
+      if (version === 0 || (await storage.compareAndDelete(key, version))) return;
+      throw new VersionConflictError(key, version, (await storage.getEntry(key))?.version ?? 0);
+    }
+    const snapshot = toSnapshot(appVersion, next.node, next.data, pendingEnter);
+    const result = await storage.compareAndSet(key, version, snapshot, write);
+    if (!result.ok) throw new VersionConflictError(key, version, result.version);
+  }
+
+  return {
+    async commit({ key, scope }, version, change) {
+      switch (change.kind) {
+        case "restart":
+          await history.clear(scope);
+          return persist(key, version, change.next, change.pendingEnter);
+        case "move": {
+          const { from, next } = change;
+          if (next.node !== from.node)
+            await history.push(scope, { step: from.node, data: from.data });
+          return persist(key, version, next, change.pendingEnter);
+        }
+        case "back":
+          if (change.to !== undefined) await persist(key, version, change.to);
+          for (let popped = 0; popped < change.drop; popped++) await history.pop(scope);
+          return;
+        case "end":
+          await persist(key, version, undefined);
+          return history.clear(scope);
+      }
+    },
+    async expect(key, version) {
+      const actual = (await storage.getEntry(key))?.version ?? 0;
+      if (actual !== version) throw new VersionConflictError(key, version, actual);
+    },
+  };
+}
