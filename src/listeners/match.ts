@@ -48,6 +48,11 @@ export interface WaitMatch<T> extends MatchScope {
    * they are not claimed and flow on to the normal handlers.
    */
   readonly otherwise?: ((event: T) => unknown) | undefined;
+  /**
+   * Called when the wait ends without an answer (timeout, cancel, bypass, duplicate, shutdown),
+   * just before its promise rejects with `error`. It observes; its own errors are reported.
+   */
+  readonly onEnd?: ((error: Error, match: WaitMatch<T>) => void) | undefined;
 }
 
 /** The chat part of every key: business connection and chat, without the topic. */

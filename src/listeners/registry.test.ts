@@ -356,3 +356,25 @@ describe("ListenerRegistry.listen", () => {
     registry.shutdown();
   });
 });
+
+describe("ListenerRegistry: onEnd", () => {
+  it("tells onEnd why a wait ended, before it rejects, also for a refused wait", async () => {
+    const clock = new ManualClock();
+    const registry = new ListenerRegistry({ clock, maxPerChat: 1 });
+    const ended: string[] = [];
+    const onEnd = (error: Error) => ended.push(error.name);
+    const timed = registry.wait({ chatId: 1, onEnd }, { timeoutMs: 5 });
+    const refused = registry.wait({ chatId: 1, userId: 2, onEnd });
+    clock.advance(5);
+    await expect(timed).rejects.toBeInstanceOf(ListenerTimeoutError);
+    await expect(refused).rejects.toBeInstanceOf(TooManyListenersError);
+    const cancelled = registry.wait({ chatId: 1, onEnd });
+    registry.cancel({ chatId: 1 });
+    await expect(cancelled).rejects.toBeInstanceOf(ListenerCancelledError);
+    expect(ended).toEqual([
+      "TooManyListenersError",
+      "ListenerTimeoutError",
+      "ListenerCancelledError",
+    ]);
+  });
+});

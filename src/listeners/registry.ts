@@ -74,17 +74,22 @@ export interface ListenerStats {
   readonly cancellations: number;
 }
 
-/** The waits of a chat, of a user in a chat, or of a user alone: for caps and `cancel`. */
+/**
+ * The waits of a chat (or of a user alone, for chat-less waits), as an intrusive list: the caps
+ * and `cancel` need them without a scan of the registry, and a list costs no allocation per wait.
+ */
 interface Group<T> {
   readonly key: string;
-  readonly members: Set<Listener<T>>;
+  size: number;
+  head: Listener<T> | undefined;
 }
 
 interface Listener<T> {
   readonly match: WaitMatch<T>;
   readonly key: string;
-  /** The groups that count it against their caps. */
-  readonly groups: readonly Group<T>[];
+  readonly group: Group<T>;
+  previous: Listener<T> | undefined;
+  next: Listener<T> | undefined;
   /** A listener from `listen`: it stays after delivering an update. */
   readonly persistent: boolean;
   resolve(event: T): void;
@@ -158,7 +163,11 @@ export class ListenerRegistry<T = Update> {
    */
   wait(match: WaitMatch<T>, options: WaitOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#register(match, options, resolve, reject, false);
+      try {
+        this.#register(match, options, resolve, reject, false);
+      } catch (error) {
+        this.#fail({ match, reject }, error as Error);
+      }
     });
   }
 
@@ -173,7 +182,11 @@ export class ListenerRegistry<T = Update> {
     options: Omit<WaitOptions, "timeoutMs" | "onTimeout"> = {},
   ): Promise<never> {
     return new Promise<never>((_, reject) => {
-      this.#register(match, options, onEvent, reject, true);
+      try {
+        this.#register(match, options, onEvent, reject, true);
+      } catch (error) {
+        this.#fail({ match, reject }, error as Error);
+      }
     });
   }
 
@@ -200,11 +213,13 @@ export class ListenerRegistry<T = Update> {
     }
     // The twin shares every cap group, so ending it first frees the slot the new wait takes.
     if (twin !== undefined) this.#end(twin, "duplicate");
-    const groups = this.#groupsFor(match);
+    const group = this.#groupFor(match);
     const listener: Listener<T> = {
       match,
       key,
-      groups,
+      group,
+      previous: undefined,
+      next: undefined,
       persistent,
       resolve,
       reject,
@@ -276,7 +291,7 @@ export class ListenerRegistry<T = Update> {
     const group = this.#groups.get(selectorKey(selector));
     if (group === undefined) return 0;
     let ended = 0;
-    for (const listener of [...group.members]) {
+    for (const listener of members(group)) {
       const { threadId, userId } = listener.match;
       if (selector.threadId !== undefined && threadId !== selector.threadId) continue;
       if (selector.userId !== undefined && userId !== selector.userId) continue;
@@ -303,35 +318,39 @@ export class ListenerRegistry<T = Update> {
     }
   }
 
-  #groupsFor(match: WaitMatch<T>): Group<T>[] {
-    const wanted: [string, number][] = [];
-    if (match.chatId === undefined) {
-      wanted.push([`|u${match.userId}`, this.#maxPerUser]);
-    } else {
-      const base = chatBase(match.chatId, match.businessConnectionId);
-      wanted.push([base, this.#maxPerChat]);
-      if (match.userId !== undefined) wanted.push([`${base}|u${match.userId}`, this.#maxPerUser]);
-    }
-    // Check every cap before creating any group, so a refused wait leaves nothing behind.
-    for (const [key, limit] of wanted) {
-      const size = this.#groups.get(key)?.members.size ?? 0;
-      if (size >= limit) throw new TooManyListenersError(describeMatch(match), limit);
-    }
-    return wanted.map(([key]) => {
-      let group = this.#groups.get(key);
-      if (group === undefined) {
-        group = { key, members: new Set() };
-        this.#groups.set(key, group);
+  /** The wait's group, checking the caps; creates the group only once the wait is allowed. */
+  #groupFor(match: WaitMatch<T>): Group<T> {
+    const key =
+      match.chatId === undefined
+        ? `|u${match.userId}`
+        : chatBase(match.chatId, match.businessConnectionId);
+    const group = this.#groups.get(key);
+    if (group !== undefined) {
+      const chatLimit = match.chatId === undefined ? this.#maxPerUser : this.#maxPerChat;
+      if (group.size >= chatLimit) throw new TooManyListenersError(describeMatch(match), chatLimit);
+      if (match.chatId !== undefined && match.userId !== undefined) {
+        let ofUser = 0;
+        for (const other of members(group)) if (other.match.userId === match.userId) ofUser++;
+        if (ofUser >= this.#maxPerUser) {
+          throw new TooManyListenersError(describeMatch(match), this.#maxPerUser);
+        }
       }
       return group;
-    });
+    }
+    const created: Group<T> = { key, size: 0, head: undefined };
+    this.#groups.set(key, created);
+    return created;
   }
 
   #add(listener: Listener<T>): void {
     const bucket = this.#buckets.get(listener.key);
     if (bucket === undefined) this.#buckets.set(listener.key, [listener]);
     else bucket.push(listener);
-    for (const group of listener.groups) group.members.add(listener);
+    const group = listener.group;
+    listener.next = group.head;
+    if (group.head !== undefined) group.head.previous = listener;
+    group.head = listener;
+    group.size++;
     this.#size++;
   }
 
@@ -342,10 +361,13 @@ export class ListenerRegistry<T = Update> {
     if (bucket === undefined || at < 0) return false;
     if (bucket.length === 1) this.#buckets.delete(listener.key);
     else bucket.splice(at, 1);
-    for (const group of listener.groups) {
-      group.members.delete(listener);
-      if (group.members.size === 0) this.#groups.delete(group.key);
-    }
+    const group = listener.group;
+    if (listener.previous === undefined) group.head = listener.next;
+    else listener.previous.next = listener.next;
+    if (listener.next !== undefined) listener.next.previous = listener.previous;
+    listener.previous = undefined;
+    listener.next = undefined;
+    if (--group.size === 0) this.#groups.delete(group.key);
     listener.stopTimer?.();
     listener.stopAbort?.();
     this.#size--;
@@ -356,9 +378,18 @@ export class ListenerRegistry<T = Update> {
     if (!this.#remove(listener)) return;
     this.#cancellations++;
     const scope = describeMatch(listener.match);
-    listener.reject(
-      new ListenerCancelledError(scope, reason, cause === undefined ? undefined : { cause }),
-    );
+    const options = cause === undefined ? undefined : { cause };
+    this.#fail(listener, new ListenerCancelledError(scope, reason, options));
+  }
+
+  /** Rejects a wait (or a refused one), telling its `onEnd` first. */
+  #fail(listener: Pick<Listener<T>, "match" | "reject">, error: Error): void {
+    try {
+      listener.match.onEnd?.(error, listener.match);
+    } catch (hookError) {
+      this.#onError(hookError);
+    }
+    listener.reject(error);
   }
 
   #timeout(listener: Listener<T>, timeoutMs: number, onTimeout: (() => unknown) | undefined): void {
@@ -371,8 +402,15 @@ export class ListenerRegistry<T = Update> {
     } catch (error) {
       this.#onError(error);
     }
-    listener.reject(new ListenerTimeoutError(describeMatch(listener.match), timeoutMs));
+    this.#fail(listener, new ListenerTimeoutError(describeMatch(listener.match), timeoutMs));
   }
+}
+
+/** A group's waits, newest first, safe to end while walking (the list is copied). */
+function members<T>(group: Group<T>): Listener<T>[] {
+  const out: Listener<T>[] = [];
+  for (let at = group.head; at !== undefined; at = at.next) out.push(at);
+  return out;
 }
 
 function selectorKey(selector: CancelSelector): string {
@@ -386,6 +424,5 @@ function selectorKey(selector: CancelSelector): string {
     }
     return `|u${selector.userId}`;
   }
-  const base = chatBase(selector.chatId, selector.businessConnectionId);
-  return selector.userId === undefined ? base : `${base}|u${selector.userId}`;
+  return chatBase(selector.chatId, selector.businessConnectionId);
 }

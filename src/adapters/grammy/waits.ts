@@ -50,6 +50,9 @@ export interface PluginMatch extends WaitMatch<PluginContext> {
   readonly promptId: number | undefined;
   /** A further test on the context, for `waitFor` with a predicate or criteria. */
   readonly test: ((ctx: PluginContext) => boolean) | undefined;
+  /** The context that waits, and its own wait-error hook, for {@link failedWait}. */
+  readonly ctx: PluginContext;
+  readonly onWaitError: ((error: unknown, ctx: PluginContext) => unknown) | undefined;
 }
 
 /** What the methods need from the plugin. */
@@ -110,11 +113,29 @@ function matchIn(
     filter: parts.filter,
     bypass: options.bypass === undefined ? deps.bypass : bypassPredicate(options.bypass),
     otherwise: options.otherwise,
+    onEnd: failedWait,
     run,
     answerCallback: parts.answerCallback ?? false,
     promptId: parts.promptId,
     test: parts.test,
+    ctx,
+    onWaitError: options.onWaitError,
   };
+}
+
+/** A wait ended without an answer: its run waits on one less, and the hooks observe why. */
+function failedWait(error: unknown, match: WaitMatch<PluginContext>): void {
+  const { run, ctx, onWaitError } = match as PluginMatch;
+  run?.waitEnded();
+  const deps = ctx[DEPS];
+  for (const hook of [onWaitError, deps?.onWaitError]) {
+    if (hook === undefined) continue;
+    try {
+      Promise.resolve(hook(error, ctx)).catch((hookError: unknown) => deps?.report(hookError));
+    } catch (hookError) {
+      deps?.report(hookError);
+    }
+  }
 }
 
 /** Registers a wait for `ctx`'s scope, suspends its run, and resolves to the answering context. */
@@ -127,20 +148,7 @@ function waitIn(
   const run = ctx[RUN];
   const pending = deps.registry.wait(matchIn(deps, ctx, parts, options, run), options);
   run?.suspend();
-  if (run === undefined && options.onWaitError === undefined && deps.onWaitError === undefined) {
-    return pending;
-  }
-  return pending.catch(async (error: unknown) => {
-    run?.waitEnded();
-    for (const hook of [options.onWaitError, deps.onWaitError]) {
-      try {
-        await hook?.(error, ctx);
-      } catch (hookError) {
-        deps.report(hookError);
-      }
-    }
-    throw error;
-  });
+  return pending;
 }
 
 const WAIT_KEYS = new Set<string>([
@@ -286,7 +294,9 @@ export function listenIn(
   }
   const run = ctx[RUN];
   // A listener's answers never resume the run (run: undefined): the flow runs on its own.
-  const match = matchIn(deps, ctx, { filter: testedAnswer, test: filter }, options, undefined);
+  const wait = matchIn(deps, ctx, { filter: testedAnswer, test: filter }, options, undefined);
+  // A listener that stops is no failed wait: it reports nothing to the wait-error hooks.
+  const match: PluginMatch = { ...wait, onEnd: undefined };
   const listening = deps.registry.listen(match, onEvent, { signal: options.signal });
   run?.suspend();
   return listening.finally(() => run?.waitEnded());
