@@ -7,7 +7,15 @@
 import type { BenchSuite } from "../harness/types.js";
 import { conversationSuite } from "./conversation.js";
 import { heapSuite } from "./heap.js";
+import { orderSuite } from "./order.js";
+import { storageSuite } from "./storage.js";
 import { throughputSuite } from "./throughput.js";
 
 /** In run order; rows are interleaved across all of them. */
-export const suites: readonly BenchSuite[] = [throughputSuite, conversationSuite, heapSuite];
+export const suites: readonly BenchSuite[] = [
+  throughputSuite,
+  conversationSuite,
+  heapSuite,
+  storageSuite,
+  orderSuite,
+];
