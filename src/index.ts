@@ -15,6 +15,18 @@ export {
   capture,
 } from "./capture.js";
 export { type CancelTimer, type Clock, systemClock } from "./clock.js";
+export {
+  type Claim,
+  type ClaimKeyOptions,
+  type ClaimKeys,
+  type ClaimOptions,
+  type ClaimOutcome,
+  type Coordinator,
+  type CoordinatorOptions,
+  claimKeys,
+  type IdentityMode,
+} from "./coordinator.js";
+export { createCoordinator, type MemoryCoordinatorOptions } from "./coordinators/memory.js";
 export { type AnswerCompute, type AnswerDeliver, Answerer } from "./delegation/answerer.js";
 export { type DelegateFactory, toDelegateFunction } from "./delegation/handler.js";
 export { OrderedQueue, type OrderedQueueOptions } from "./delegation/ordered-queue.js";

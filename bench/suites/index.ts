@@ -6,6 +6,7 @@
  */
 import type { BenchSuite } from "../harness/types.js";
 import { conversationSuite } from "./conversation.js";
+import { coordinatorSuite } from "./coordinator.js";
 import { heapSuite } from "./heap.js";
 import { orderSuite } from "./order.js";
 import { storageSuite } from "./storage.js";
@@ -18,4 +19,5 @@ export const suites: readonly BenchSuite[] = [
   heapSuite,
   storageSuite,
   orderSuite,
+  coordinatorSuite(),
 ];

@@ -13,6 +13,13 @@ export {
   type InlineAnswer,
 } from "./answerer.js";
 export { type BypassOption, isAnswer, leadingCommand } from "./answers.js";
+export {
+  type CoordinateOptions,
+  type Coordination,
+  type CoordinationFlavor,
+  coordinate,
+  markHandled,
+} from "./coordinate.js";
 export { type DelegateMiddleware, type DelegateOptions, delegate } from "./delegate.js";
 export type {
   AskOptions,

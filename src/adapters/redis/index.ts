@@ -4,5 +4,7 @@
  *
  * @module
  */
+
+export { RedisCoordinator, type RedisCoordinatorOptions } from "../../coordinators/redis.js";
 export { RedisLock, type RedisLockOptions } from "../../locks/redis.js";
 export { RedisStorage, type RedisStorageOptions } from "../../storages/redis.js";

@@ -1,0 +1,162 @@
+import { type CancelTimer, type Clock, systemClock } from "../clock.js";
+import {
+  type Claim,
+  type ClaimOptions,
+  type Coordinator,
+  type CoordinatorOptions,
+  checkCoordinatorOptions,
+} from "../coordinator.js";
+import { LockTimeoutError } from "../errors.js";
+import { assertPositiveInteger } from "../validate.js";
+import { HeldClaim } from "./claim.js";
+
+/** Options of {@link createCoordinator}. */
+export interface MemoryCoordinatorOptions extends CoordinatorOptions {
+  /**
+   * The most handled markers kept; beyond it the oldest go first, so memory stays bounded however
+   * busy the bot is. Default: 100 000.
+   */
+  readonly maxMarkers?: number;
+}
+
+/** A claim waiting for its scope; `order` is `Infinity` for claims without one. */
+interface Waiter {
+  readonly order: number;
+  /** Hands the scope over; `false` when the waiter no longer wants it (its update was handled). */
+  take(): boolean;
+}
+
+/** A leased scope: who holds it, and who waits, sorted by order then arrival. */
+interface Slot {
+  holder: object | undefined;
+  cancelExpiry: CancelTimer;
+  readonly waiters: Waiter[];
+}
+
+/**
+ * A {@link Coordinator} for the instances of a bot that share one process (several clients that
+ * see the same updates, tests, a single webhook server). Waiting claims are woken as soon as
+ * their scope is free, lowest `order` first. For several processes use `RedisCoordinator` from
+ * `colloquy/redis`.
+ *
+ * @example
+ * ```ts
+ * import { createCoordinator } from "colloquy";
+ * import { coordinate } from "colloquy/grammy";
+ *
+ * const coordinator = createCoordinator();
+ * for (const bot of [first, second]) bot.use(coordinate(coordinator, { identity: "message" }));
+ * ```
+ */
+export function createCoordinator(options: MemoryCoordinatorOptions = {}): Coordinator {
+  const { leaseMs, waitMs, markerTtlMs } = checkCoordinatorOptions(options);
+  const clock = options.clock ?? systemClock;
+  const maxMarkers = options.maxMarkers ?? 100_000;
+  assertPositiveInteger("maxMarkers", maxMarkers);
+  const markers = new Markers(clock, markerTtlMs, maxMarkers);
+  const slots = new Map<string, Slot>();
+
+  /** Gives `slot` to its first waiter that still wants it, or forgets it. */
+  const vacate = (scope: string, slot: Slot) => {
+    slot.cancelExpiry();
+    slot.holder = undefined;
+    for (let next = slot.waiters.shift(); next !== undefined; next = slot.waiters.shift()) {
+      if (next.take()) return;
+    }
+    slots.delete(scope);
+  };
+
+  const grant = (identity: string, scope: string, slot: Slot): Claim => {
+    const holder = {};
+    const arm = (ms: number) => {
+      slot.cancelExpiry();
+      // An expired lease frees the scope; the claim's own deadline aborts its signal.
+      slot.cancelExpiry = clock.setTimer(ms, () => vacate(scope, slot));
+    };
+    slot.holder = holder;
+    arm(leaseMs);
+    const holds = () => slot.holder === holder;
+    const hold = {
+      extend: async (ms: number) => {
+        if (holds()) arm(ms);
+        return holds();
+      },
+      finish: async (handled: boolean) => {
+        if (handled) markers.add(identity);
+        if (holds()) vacate(scope, slot);
+      },
+    };
+    return new HeldClaim(hold, { identity, scope, leaseMs, clock, grantedAt: clock.now() });
+  };
+
+  return {
+    async claim(identity, scope, claimOptions: ClaimOptions = {}) {
+      if (markers.has(identity)) return undefined;
+      const slot = slots.get(scope);
+      if (slot === undefined) {
+        const fresh: Slot = { holder: undefined, cancelExpiry: () => {}, waiters: [] };
+        slots.set(scope, fresh);
+        return grant(identity, scope, fresh);
+      }
+      return new Promise<Claim | undefined>((resolve, reject) => {
+        const waiter: Waiter = {
+          order: claimOptions.order ?? Number.POSITIVE_INFINITY,
+          take() {
+            cancelWait();
+            // The holder we waited for may have handled this very update (a duplicate delivery).
+            if (markers.has(identity)) {
+              resolve(undefined);
+              return false;
+            }
+            resolve(grant(identity, scope, slot));
+            return true;
+          },
+        };
+        const cancelWait = clock.setTimer(waitMs, () => {
+          slot.waiters.splice(slot.waiters.indexOf(waiter), 1);
+          reject(new LockTimeoutError(scope, waitMs));
+        });
+        // Usually the last place; a later update with a lower order moves ahead of it.
+        let at = slot.waiters.length;
+        while (at > 0 && (slot.waiters[at - 1]?.order ?? 0) > waiter.order) at--;
+        slot.waiters.splice(at, 0, waiter);
+      });
+    },
+  };
+}
+
+/**
+ * Handled markers with one TTL for all: insertion order is expiry order, so expired markers are
+ * dropped from the front as the map is used, without a timer per marker.
+ */
+class Markers {
+  readonly #expiresAt = new Map<string, number>();
+  readonly #clock: Clock;
+  readonly #ttlMs: number;
+  readonly #max: number;
+
+  constructor(clock: Clock, ttlMs: number, max: number) {
+    this.#clock = clock;
+    this.#ttlMs = ttlMs;
+    this.#max = max;
+  }
+
+  has(identity: string): boolean {
+    this.#sweep();
+    return this.#expiresAt.has(identity);
+  }
+
+  add(identity: string): void {
+    this.#expiresAt.delete(identity);
+    this.#expiresAt.set(identity, this.#clock.now() + this.#ttlMs);
+    this.#sweep();
+  }
+
+  #sweep(): void {
+    const now = this.#clock.now();
+    for (const [identity, expiresAt] of this.#expiresAt) {
+      if (expiresAt > now && this.#expiresAt.size <= this.#max) return;
+      this.#expiresAt.delete(identity);
+    }
+  }
+}

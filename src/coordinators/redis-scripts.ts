@@ -1,0 +1,118 @@
+/**
+ * The Lua scripts of `RedisCoordinator`. Each is one round trip; a claim and its finish are the
+ * two round trips of an update on the happy path.
+ *
+ * Keys of one scope share a hash tag (`prefix{scope}:…`), so the scripts also run on a cluster.
+ *
+ * @module
+ */
+import type { Redis } from "ioredis";
+
+/** What {@link CLAIM} answered, as the first element; anything else means busy. */
+export const HANDLED = 0;
+export const CLAIMED = 1;
+
+/**
+ * KEYS: marker, lease, queue (owner → order), alive (owner → when it stops counting).
+ * ARGV: owner, leaseMs, staleMs, order ("" for none).
+ * Returns `{HANDLED}`, `{CLAIMED}`, or `{BUSY, lease's pttl}`. While anyone waits, a claim joins
+ * the queue and the scope goes to the queue's head: lowest order first, then claims without one
+ * by arrival (their score is Redis's clock in microseconds, above any order). A waiter that stops
+ * polling for `staleMs` (its instance stopped) is dropped from the queue.
+ */
+export const CLAIM = `
+if redis.call("exists", KEYS[1]) == 1 then
+  if redis.call("zrem", KEYS[3], ARGV[1]) == 1 then redis.call("zrem", KEYS[4], ARGV[1]) end
+  return {0}
+end
+local queued = redis.call("exists", KEYS[3]) == 1
+if not queued and redis.call("set", KEYS[2], ARGV[1], "PX", ARGV[2], "NX") then return {1} end
+local t = redis.call("time")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if queued then
+  for _, gone in ipairs(redis.call("zrangebyscore", KEYS[4], "-inf", now)) do
+    redis.call("zrem", KEYS[3], gone)
+    redis.call("zrem", KEYS[4], gone)
+  end
+end
+local score = ARGV[4]
+if score == "" then score = t[1] .. string.format("%06d", tonumber(t[2])) end
+redis.call("zadd", KEYS[3], "NX", score, ARGV[1])
+redis.call("zadd", KEYS[4], now + tonumber(ARGV[3]), ARGV[1])
+if redis.call("zrange", KEYS[3], 0, 0)[1] == ARGV[1]
+  and redis.call("set", KEYS[2], ARGV[1], "PX", ARGV[2], "NX") then
+  redis.call("zrem", KEYS[3], ARGV[1])
+  redis.call("zrem", KEYS[4], ARGV[1])
+  return {1}
+end
+redis.call("pexpire", KEYS[3], ARGV[3])
+redis.call("pexpire", KEYS[4], ARGV[3])
+return {2, redis.call("pttl", KEYS[2])}
+`;
+
+/**
+ * KEYS: marker, lease. ARGV: owner, "1" to leave the handled marker, markerTtlMs.
+ * The marker is left even when the lease was lost: the update was handled all the same. The
+ * lease is deleted only if it is still the owner's, never the next holder's.
+ */
+export const FINISH = `
+if ARGV[2] == "1" then redis.call("set", KEYS[1], "1", "PX", ARGV[3]) end
+if redis.call("get", KEYS[2]) == ARGV[1] then return redis.call("del", KEYS[2]) end
+return 0
+`;
+
+/** KEYS: lease. ARGV: owner, leaseMs. Returns 1 when the owner still held it. */
+export const EXTEND = `
+if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) end
+return 0
+`;
+
+/** KEYS: queue, alive. ARGV: owner. A waiter that gives up leaves the queue. */
+export const LEAVE = `
+redis.call("zrem", KEYS[1], ARGV[1])
+return redis.call("zrem", KEYS[2], ARGV[1])
+`;
+
+/**
+ * A script run by its SHA-1 (`EVALSHA`), so its text is sent only when Redis does not know it yet
+ * (the first run, or after a restart or `SCRIPT FLUSH`): one round trip in the steady state.
+ */
+export class LuaScript {
+  readonly #source: string;
+  /** The digest once known; while it is computed, the promise every first caller waits on. */
+  #sha: string | Promise<string> | undefined;
+
+  constructor(source: string) {
+    this.#source = source;
+  }
+
+  /** Runs the script with `keys` and `args`. */
+  run(
+    client: Redis,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    const sha = this.#sha;
+    if (typeof sha !== "string") {
+      return (sha ?? this.#digest()).then(() => this.run(client, keys, args));
+    }
+    return client.evalsha(sha, keys.length, ...keys, ...args).catch((error: unknown) => {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      return client.eval(this.#source, keys.length, ...keys, ...args);
+    });
+  }
+
+  #digest(): Promise<string> {
+    const computing = sha1(this.#source).then((sha) => {
+      this.#sha = sha;
+      return sha;
+    });
+    this.#sha = computing;
+    return computing;
+  }
+}
+
+async function sha1(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,146 @@
+import type { Redis } from "ioredis";
+import { type Clock, systemClock } from "../clock.js";
+import {
+  type CheckedCoordinatorOptions,
+  type Claim,
+  type ClaimOptions,
+  type Coordinator,
+  type CoordinatorOptions,
+  checkCoordinatorOptions,
+} from "../coordinator.js";
+import { LockTimeoutError } from "../errors.js";
+import { assertDurationMs } from "../validate.js";
+import { HeldClaim, type ScopeHold } from "./claim.js";
+import { CLAIM, CLAIMED, EXTEND, FINISH, HANDLED, LEAVE, LuaScript } from "./redis-scripts.js";
+
+/** Options of {@link RedisCoordinator}. */
+export interface RedisCoordinatorOptions extends CoordinatorOptions {
+  /** The connection to use; the coordinator neither opens nor closes it. */
+  readonly client: Redis;
+  /**
+   * Put before every key. Default: `"colloquy:coord:"`. The keys `coordinate()` claims by carry
+   * the bot id, so bots sharing a Redis never collide.
+   */
+  readonly prefix?: string;
+  /** The longest pause between two polls of a busy scope, in milliseconds. Default: 50. */
+  readonly maxRetryMs?: number;
+}
+
+const claimScript = new LuaScript(CLAIM);
+const finishScript = new LuaScript(FINISH);
+const extendScript = new LuaScript(EXTEND);
+const leaveScript = new LuaScript(LEAVE);
+const FIRST_RETRY_MS = 5;
+
+/**
+ * A {@link Coordinator} shared by every instance on one Redis. An update costs two round trips
+ * when its scope is free: one script checks the handled marker and leases the scope, another
+ * leaves the marker and frees the scope. Extensions (every `leaseMs / 3`) are extra round trips,
+ * only for handlers that run that long.
+ *
+ * A claim on a busy scope joins the scope's queue in Redis and polls with jittered backoff (never
+ * past the holder's lease): the scope goes to the waiter with the lowest `order` (the update id),
+ * so the updates of a chat are handled in order whichever instance received them.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "ioredis";
+ * import { coordinate } from "colloquy/grammy";
+ * import { RedisCoordinator } from "colloquy/redis";
+ *
+ * bot.use(coordinate(new RedisCoordinator({ client: new Redis(process.env.REDIS_URL ?? "") })));
+ * ```
+ */
+export class RedisCoordinator implements Coordinator {
+  readonly #client: Redis;
+  readonly #prefix: string;
+  readonly #clock: Clock;
+  readonly #maxRetryMs: number;
+  readonly #options: CheckedCoordinatorOptions;
+  /** Owner tokens: random per coordinator, then counted, so they are unique and short. */
+  readonly #instance = crypto.randomUUID().slice(0, 13);
+  #claims = 0;
+
+  constructor(options: RedisCoordinatorOptions) {
+    this.#client = options.client;
+    this.#prefix = options.prefix ?? "colloquy:coord:";
+    this.#clock = options.clock ?? systemClock;
+    this.#maxRetryMs = options.maxRetryMs ?? 50;
+    assertDurationMs("maxRetryMs", this.#maxRetryMs);
+    this.#options = checkCoordinatorOptions(options);
+  }
+
+  async claim(
+    identity: string,
+    scope: string,
+    options: ClaimOptions = {},
+  ): Promise<Claim | undefined> {
+    const { leaseMs, waitMs } = this.#options;
+    const base = `${this.#prefix}{${scope}}:`;
+    const marker = `${base}done:${identity}`;
+    const lease = `${base}lease`;
+    const waiting = [`${base}queue`, `${base}alive`];
+    const keys = [marker, lease, ...waiting];
+    const owner = `${this.#instance}:${(this.#claims++).toString(36)}`;
+    // A waiter counts as gone once it has not polled for this long.
+    const staleMs = Math.max(2_000, 20 * this.#maxRetryMs);
+    const args = [owner, Math.ceil(leaseMs), staleMs, options.order ?? ""];
+    const waitUntil = this.#clock.now() + waitMs;
+    for (let attempt = 0; ; attempt++) {
+      const grantedAt = this.#clock.now();
+      const [status, pttl = -1] = (await claimScript.run(this.#client, keys, args)) as number[];
+      if (status === HANDLED) return undefined;
+      if (status === CLAIMED) {
+        const hold = new RedisHold(this.#client, marker, lease, owner, this.#options.markerTtlMs);
+        return new HeldClaim(hold, { identity, scope, leaseMs, clock: this.#clock, grantedAt });
+      }
+      const leftMs = waitUntil - this.#clock.now();
+      if (leftMs <= 0) {
+        // Leaving is a courtesy: a waiter that stops polling is dropped after staleMs anyway.
+        await leaveScript.run(this.#client, waiting, [owner]).catch(() => {});
+        throw new LockTimeoutError(scope, waitMs);
+      }
+      // Never sleep past the holder's lease: a stopped holder is taken over as soon as it expires.
+      const untilExpiry = pttl > 0 ? pttl : Number.POSITIVE_INFINITY;
+      await pause(this.#clock, Math.min(leftMs, untilExpiry, this.#backoffMs(attempt)));
+    }
+  }
+
+  #backoffMs(attempt: number): number {
+    const ceiling = Math.min(this.#maxRetryMs, FIRST_RETRY_MS * 2 ** attempt);
+    // Jitter spreads out waiters that started together, so they do not poll in lockstep.
+    return ceiling / 2 + (Math.random() * ceiling) / 2;
+  }
+}
+
+/** One claim's lease in Redis, owner-checked. */
+class RedisHold implements ScopeHold {
+  readonly #client: Redis;
+  readonly #marker: string;
+  readonly #lease: string;
+  readonly #owner: string;
+  readonly #markerTtlMs: number;
+
+  constructor(client: Redis, marker: string, lease: string, owner: string, markerTtlMs: number) {
+    this.#client = client;
+    this.#marker = marker;
+    this.#lease = lease;
+    this.#owner = owner;
+    this.#markerTtlMs = markerTtlMs;
+  }
+
+  async extend(ms: number): Promise<boolean> {
+    return (
+      (await extendScript.run(this.#client, [this.#lease], [this.#owner, Math.ceil(ms)])) === 1
+    );
+  }
+
+  async finish(handled: boolean): Promise<void> {
+    const args = [this.#owner, handled ? "1" : "0", this.#markerTtlMs];
+    await finishScript.run(this.#client, [this.#marker, this.#lease], args);
+  }
+}
+
+function pause(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimer(ms, resolve));
+}

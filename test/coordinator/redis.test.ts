@@ -1,0 +1,97 @@
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../src/clock.js";
+import { RedisCoordinator } from "../../src/coordinators/redis.js";
+import { LeaseLostError } from "../../src/errors.js";
+import { type RedisServer, redisSkipReason, startRedisServer } from "../support/redis-server.js";
+import { coordinatorContract, track } from "./contract.js";
+import { commandsDuring } from "./redis-commands.js";
+
+describe.skipIf(redisSkipReason() !== undefined)("RedisCoordinator", () => {
+  let server: RedisServer;
+  let client: Redis;
+  const open = (options: { leaseMs?: number; waitMs?: number } = {}) =>
+    new RedisCoordinator({ client, maxRetryMs: 10, ...options });
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    client = server.client();
+  });
+  afterAll(() => server?.stop());
+
+  coordinatorContract("RedisCoordinator", async () => {
+    await server.flush();
+    return {
+      clock: systemClock,
+      make: (options) => new RedisCoordinator({ client, maxRetryMs: 10, ...options }),
+    };
+  });
+
+  it("takes two round trips per update on a free scope", async () => {
+    const coordinator = open();
+    // The first run of each script may add one: Redis learns its text (NOSCRIPT, then EVAL).
+    await (await coordinator.claim("warm", "warm"))?.finish("handled");
+    const names = await commandsDuring([client], async () => {
+      for (let i = 0; i < 10; i++) {
+        await (await coordinator.claim(`u${i}`, `chat:${i}`))?.finish("handled");
+      }
+    });
+    expect(names).toEqual(Array(20).fill("evalsha"));
+  });
+
+  it("keeps only the marker after an update, under the prefix, for markerTtlMs", async () => {
+    await server.flush();
+    const coordinator = new RedisCoordinator({ client, prefix: "t:", markerTtlMs: 60_000 });
+    await (await coordinator.claim("bot:1/update:7", "bot:1/chat:5"))?.finish("handled");
+    expect(await client.keys("*")).toEqual(["t:{bot:1/chat:5}:done:bot:1/update:7"]);
+    const ttl = await client.pttl("t:{bot:1/chat:5}:done:bot:1/update:7");
+    expect(ttl).toBeGreaterThan(59_000);
+  });
+
+  it("takes over a claim whose holder stopped, once its lease expires", async () => {
+    const stopping = server.client();
+    const holder = await new RedisCoordinator({ client: stopping, leaseMs: 200 }).claim("u1", "s");
+    stopping.disconnect(); // the instance stops: no extension, no finish
+    const startedAt = Date.now();
+    const takeover = await open({ leaseMs: 200 }).claim("u1", "s");
+    expect(takeover).toBeDefined();
+    expect(Date.now() - startedAt).toBeLessThan(600);
+    await expect.poll(() => holder?.signal.aborted).toBe(true);
+    expect(holder?.signal.reason).toBeInstanceOf(LeaseLostError);
+    await takeover?.finish("handled");
+  });
+
+  it("fences a holder that lost its lease: it neither extends nor frees another holder's lease", async () => {
+    await server.flush();
+    const holder = await open({ leaseMs: 150 }).claim("u1", "s");
+    // Its lease expired unseen and another instance took the scope.
+    await client.set("colloquy:coord:{s}:lease", "another");
+    await expect.poll(() => holder?.signal.aborted).toBe(true);
+    expect(holder?.signal.reason).toBeInstanceOf(LeaseLostError);
+    await holder?.finish("handled");
+    expect(await client.get("colloquy:coord:{s}:lease")).toBe("another");
+    expect(await client.exists("colloquy:coord:{s}:done:u1")).toBe(1);
+  });
+
+  it("drops a waiter that stopped polling from the queue, so it blocks no one", async () => {
+    await server.flush();
+    const coordinator = open();
+    const holder = await coordinator.claim("u1", "s");
+    // A waiter whose instance stopped: queued first, and no longer alive.
+    await client.zadd("colloquy:coord:{s}:queue", 1, "gone");
+    await client.zadd("colloquy:coord:{s}:alive", 1, "gone");
+    const next = track(coordinator.claim("u2", "s"));
+    await holder?.finish("handled");
+    await expect.poll(() => next.settled).toBe(true);
+    expect(await client.zcard("colloquy:coord:{s}:queue")).toBe(0);
+    await next.value?.finish("handled");
+  });
+
+  it("reloads its scripts after Redis forgot them", async () => {
+    const coordinator = open();
+    await (await coordinator.claim("before", "s"))?.finish("handled");
+    await client.script("FLUSH");
+    await (await coordinator.claim("after", "s"))?.finish("handled");
+    expect(await coordinator.claim("after", "s")).toBeUndefined();
+  });
+});
