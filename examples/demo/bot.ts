@@ -4,6 +4,7 @@
  */
 import {
   type Clock,
+  type Coordinator,
   ListenerCancelledError,
   ListenerTimeoutError,
   type Lock,
@@ -17,6 +18,7 @@ import {
   type ColloquyFlavor,
   type ColloquyPlugin,
   colloquy,
+  coordinate,
   leadingCommand,
   telegramIo,
 } from "colloquy/grammy";
@@ -45,6 +47,8 @@ export interface DemoOptions {
   readonly storage: Storage;
   /** One update per user at a time in durable flows (Redis across instances). */
   readonly lock: Lock;
+  /** In webhook mode: each update handled once across instances, each chat in order. */
+  readonly coordinator?: Coordinator;
   /** The clock for timeouts (tests pass a manual one). */
   readonly clock?: Clock;
 }
@@ -76,6 +80,7 @@ export function installDemo(bot: Bot<DemoContext>, options: DemoOptions): Demo {
   const flows = new FlowTracker();
   const plugin = colloquy<DemoContext>(options.clock === undefined ? {} : { clock: options.clock });
 
+  if (options.coordinator !== undefined) bot.use(coordinate(options.coordinator));
   // /cancel goes before the plugin: it ends the user's flows itself (through their signals)
   // rather than letting the plugin's command bypass end them first, so it knows whether any ran.
   bot.command("cancel", async (ctx) => {

@@ -2,6 +2,9 @@
  * The demo bot, run by `npm start`.
  * - No BOT_TOKEN: you chat with it in this terminal; no token and no network needed.
  * - BOT_TOKEN: long polling against Telegram, or against TELEGRAM_API_ROOT.
+ * - BOT_TOKEN + WEBHOOK_PORT: a webhook at / on 127.0.0.1 (WEBHOOK_HOST to change), checking
+ *   WEBHOOK_SECRET; setWebhook only when WEBHOOK_URL is set. With STORAGE=redis://… several
+ *   processes form one bot: each update is handled once, each chat in order.
  * Environment: ASK_TIMEOUT_MS (60000), COUNT_IDLE_MS (10000), COLLOQUY_DATA (./.colloquy),
  * STORAGE (sqlite:<data>/demo.db | memory: | file:DIR | redis://…), WEATHER (offline | open-meteo).
  */
@@ -11,6 +14,7 @@ import { type DemoContext, installDemo } from "./bot.js";
 import { openStorage } from "./storage.js";
 import { commands } from "./texts.js";
 import { OfflineWeather, weatherProviderNamed } from "./weather/index.js";
+import { serveWebhook } from "./webhook.js";
 
 function numberFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -24,6 +28,11 @@ function numberFromEnv(name: string, fallback: number): number {
 
 const token = process.env.BOT_TOKEN || undefined;
 const apiRoot = process.env.TELEGRAM_API_ROOT || undefined;
+const webhookPort = process.env.WEBHOOK_PORT || undefined;
+if (webhookPort !== undefined && token === undefined) {
+  throw new Error("WEBHOOK_PORT needs BOT_TOKEN: a webhook serves a bot that Telegram knows.");
+}
+
 const bot = new Bot<DemoContext>(token ?? "terminal", apiRoot ? { client: { apiRoot } } : {});
 const stored = await openStorage(process.env.STORAGE, process.env.COLLOQUY_DATA ?? ".colloquy");
 const demo = installDemo(bot, {
@@ -33,6 +42,7 @@ const demo = installDemo(bot, {
   cities: new OfflineWeather(),
   storage: stored.storage,
   lock: stored.lock,
+  ...(webhookPort === undefined ? {} : { coordinator: stored.coordinator }),
 });
 bot.catch((error) =>
   console.error(`colloquy demo: update ${error.ctx.update.update_id} failed:`, error.error),
@@ -43,6 +53,17 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => 
 
 if (token === undefined) {
   await runInTerminal(bot, { signal: stop.signal });
+} else if (webhookPort !== undefined) {
+  await bot.init();
+  const server = await serveWebhook(bot, {
+    port: numberFromEnv("WEBHOOK_PORT", 8080),
+    ...(process.env.WEBHOOK_HOST ? { host: process.env.WEBHOOK_HOST } : {}),
+    ...(process.env.WEBHOOK_SECRET ? { secret: process.env.WEBHOOK_SECRET } : {}),
+    ...(process.env.WEBHOOK_URL ? { url: process.env.WEBHOOK_URL } : {}),
+  });
+  console.log(`colloquy demo: webhook for @${bot.botInfo.username} on port ${webhookPort}`);
+  await new Promise((resolve) => stop.signal.addEventListener("abort", resolve));
+  await new Promise((resolve) => server.close(resolve));
 } else {
   // A minimal Bot API server may lack these; the bot works without them.
   await bot.api.setMyCommands([...commands]).catch((error: unknown) => {

@@ -3,13 +3,22 @@
  * `memory:`, `file:DIR` or `redis://host:port/db`.
  */
 import { join } from "node:path";
-import { type Lock, MemoryLock, MemoryStorage, type Storage } from "colloquy";
+import {
+  type Coordinator,
+  createCoordinator,
+  type Lock,
+  MemoryLock,
+  MemoryStorage,
+  type Storage,
+} from "colloquy";
 
 /** An opened storage, the lock that goes with it, and what to close with them. */
 export interface DemoStorage {
   readonly storage: Storage;
   /** In-process for the embedded storages; Redis when the storage is Redis, shared by instances. */
   readonly lock: Lock;
+  /** Per-update claims for webhook mode: in-process, or on Redis so instances form one bot. */
+  readonly coordinator: Coordinator;
   /** The Redis URL when the storage is Redis: coordination and locks use it too. */
   readonly redisUrl?: string;
   close(): Promise<void>;
@@ -23,10 +32,15 @@ export async function openStorage(spec: string | undefined, dataDir: string): Pr
   if (chosen.startsWith("file:")) {
     const { FileStorage } = await import("colloquy/file");
     const storage = new FileStorage({ dir: chosen.slice("file:".length) });
-    return { storage, lock: new MemoryLock(), close: () => storage.close() };
+    return {
+      storage,
+      lock: new MemoryLock(),
+      coordinator: createCoordinator(),
+      close: () => storage.close(),
+    };
   }
   if (chosen.startsWith("redis://") || chosen.startsWith("rediss://")) {
-    const [{ Redis }, { RedisLock, RedisStorage }] = await Promise.all([
+    const [{ Redis }, { RedisCoordinator, RedisLock, RedisStorage }] = await Promise.all([
       import("ioredis"),
       import("colloquy/redis"),
     ]);
@@ -35,6 +49,7 @@ export async function openStorage(spec: string | undefined, dataDir: string): Pr
     return {
       storage,
       lock: new RedisLock({ client, prefix: "colloquy-demo:lock:" }),
+      coordinator: new RedisCoordinator({ client }),
       redisUrl: chosen,
       close: async () => {
         await storage.close();
@@ -49,7 +64,12 @@ export async function openStorage(spec: string | undefined, dataDir: string): Pr
 
 function inMemory(): DemoStorage {
   const storage = new MemoryStorage();
-  return { storage, lock: new MemoryLock(), close: () => storage.close() };
+  return {
+    storage,
+    lock: new MemoryLock(),
+    coordinator: createCoordinator(),
+    close: () => storage.close(),
+  };
 }
 
 async function openSqlite(path: string): Promise<DemoStorage> {
@@ -59,7 +79,12 @@ async function openSqlite(path: string): Promise<DemoStorage> {
     await mkdir(dirname(path), { recursive: true });
     const { SqliteStorage } = await import("colloquy/sqlite");
     const storage = new SqliteStorage({ path });
-    return { storage, lock: new MemoryLock(), close: () => storage.close() };
+    return {
+      storage,
+      lock: new MemoryLock(),
+      coordinator: createCoordinator(),
+      close: () => storage.close(),
+    };
   } catch (error) {
     console.warn(
       `colloquy demo: SQLite is not available (${error instanceof Error ? error.message : error}); ` +

@@ -1,0 +1,71 @@
+/**
+ * The demo as a webhook on node:http: `WEBHOOK_PORT` (with `BOT_TOKEN`). Several processes on
+ * different ports, with `STORAGE=redis://…`, form one bot behind any balancer: `coordinate()`
+ * on Redis hands each update to exactly one of them and keeps each chat in order.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import { type Bot, type Context, webhookCallback } from "grammy";
+
+/** Where and how to serve. */
+export interface WebhookOptions {
+  readonly port: number;
+  /** Default `127.0.0.1`; set `0.0.0.0` to accept connections from other hosts. */
+  readonly host?: string;
+  /** Compared with the `X-Telegram-Bot-Api-Secret-Token` header; requests without it get 401. */
+  readonly secret?: string;
+  /** When set, `setWebhook` points Telegram at it (with the secret). */
+  readonly url?: string;
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/** Whether `given` equals `secret`, in time that does not depend on where they differ. */
+export function secretMatches(given: string | undefined, secret: string): boolean {
+  return given !== undefined && timingSafeEqual(digest(given), digest(secret));
+}
+
+/**
+ * Serves `bot` at `/`. A handler error answers 500, so Telegram (or the balancer's retry)
+ * delivers the update again — `coordinate()` makes sure it is still handled once.
+ */
+export async function serveWebhook<C extends Context>(
+  bot: Bot<C>,
+  options: WebhookOptions,
+): Promise<Server> {
+  if (options.secret === undefined) {
+    console.warn(
+      "colloquy demo: WEBHOOK_SECRET is not set, so anyone who finds this address can post " +
+        "updates to the bot. Set it (and WEBHOOK_URL) to check Telegram's secret token.",
+    );
+  }
+  const handle = webhookCallback(bot, "http");
+  const server = createServer((request, response) => {
+    const path = (request.url ?? "/").split("?", 1)[0];
+    if (request.method !== "POST" || path !== "/") {
+      response.statusCode = 404;
+      response.end();
+      return;
+    }
+    const header = request.headers["x-telegram-bot-api-secret-token"];
+    if (options.secret !== undefined && !secretMatches([header].flat()[0], options.secret)) {
+      response.statusCode = 401;
+      response.end();
+      return;
+    }
+    handle(request, response).catch((error: unknown) => {
+      console.error("colloquy demo: update failed; answering 500 so it is delivered again:", error);
+      if (!response.headersSent) response.statusCode = 500;
+      response.end();
+    });
+  });
+  server.listen(options.port, options.host ?? "127.0.0.1");
+  await once(server, "listening");
+  if (options.url !== undefined) {
+    await bot.api.setWebhook(options.url, {
+      ...(options.secret === undefined ? {} : { secret_token: options.secret }),
+    });
+  }
+  return server;
+}

@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import type { Update } from "@grammyjs/types";
+import { UpdateFactory } from "colloquy/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { secretMatches } from "../../examples/demo/webhook.js";
+import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
+import {
+  freePort,
+  type RedisServer,
+  redisSkipReason,
+  startRedisServer,
+} from "../support/redis-server.js";
+
+describe("the webhook secret check", () => {
+  it("accepts only the exact secret", () => {
+    expect(secretMatches("s3cret", "s3cret")).toBe(true);
+    expect(secretMatches("s3cre", "s3cret")).toBe(false);
+    expect(secretMatches(undefined, "s3cret")).toBe(false);
+  });
+});
+
+const skip = redisSkipReason();
+
+/** One demo process in webhook mode; resolves once it listens. */
+async function startInstance(
+  env: Record<string, string>,
+): Promise<{ port: number; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=colloquy-src", "examples/demo/main.ts"],
+    {
+      env: { ...process.env, ...env, WEBHOOK_PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("webhook for")) resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`instance exited with ${code}:\n${output}`)));
+  });
+  return { port, child };
+}
+
+describe.skipIf(skip !== undefined)("the demo as a webhook cluster on one Redis", () => {
+  let redis: RedisServer;
+  let api: BotApiServer;
+  const instances: { port: number; child: ChildProcess }[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    api = await startBotApiServer();
+    const env = {
+      BOT_TOKEN: "123:test",
+      TELEGRAM_API_ROOT: api.url,
+      STORAGE: `${redis.url}/0`,
+      WEBHOOK_SECRET: "s3cret",
+    };
+    instances.push(...(await Promise.all([startInstance(env), startInstance(env)])));
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(
+      instances.map(({ child }) => {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        return exited;
+      }),
+    );
+    await api?.stop();
+    await redis?.stop();
+  });
+
+  const post = (port: number, update: Update, secret = "s3cret") =>
+    fetch(`http://127.0.0.1:${port}/`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: JSON.stringify(update),
+    });
+  const sentTexts = () =>
+    api.calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
+
+  it("refuses a request without the secret", async () => {
+    const [a] = instances;
+    const response = await post(a?.port ?? 0, new UpdateFactory().command("/start"), "wrong");
+    expect(response.status).toBe(401);
+  });
+
+  it("handles an update delivered to both instances once", async () => {
+    const [a, b] = instances;
+    const update = new UpdateFactory(
+      { from: { id: 50, is_bot: false, first_name: "Eve" } },
+      500,
+    ).command("/start");
+    const before = sentTexts().length;
+    const responses = await Promise.all([post(a?.port ?? 0, update), post(b?.port ?? 0, update)]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    expect(sentTexts().slice(before)).toEqual([
+      "Welcome to the colloquy demo. Try /name, /order, /weather, /count or /form. /cancel stops any flow.",
+    ]);
+  });
+
+  it("keeps a durable /order going across instances", async () => {
+    const [a, b] = instances;
+    const user = new UpdateFactory({ from: { id: 60, is_bot: false, first_name: "Ann" } }, 600);
+    const before = sentTexts().length;
+    const steps: [number, Update][] = [
+      [a?.port ?? 0, user.command("/order")],
+      [b?.port ?? 0, user.text("Yes")],
+      [a?.port ?? 0, user.text("Tea")],
+      [b?.port ?? 0, user.text("Finish")],
+    ];
+    for (const [port, update] of steps) expect((await post(port, update)).status).toBe(200);
+    expect(sentTexts().slice(before)).toEqual([
+      "Hello, Ann! Are you hungry?",
+      "No worries, I've got you back!",
+      "What are you gonna order? Cart: Empty",
+      "Added Tea",
+      "What are you gonna order? Cart: Tea",
+      "Ordering Tea",
+      "Ordered!",
+      "Again main menu! Are you hungry?",
+    ]);
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * A Bot API server on 127.0.0.1 that answers like Telegram through LocalBotApi, for end-to-end
+ * tests of bots that talk HTTP (point them at it with TELEGRAM_API_ROOT).
+ */
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type ApiCall, LocalBotApi } from "../../src/adapters/local-api.js";
+
+export interface BotApiServer {
+  /** The API root: `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  /** Every call any bot made, oldest first. */
+  readonly calls: ApiCall[];
+  stop(): Promise<void>;
+}
+
+async function readJson(
+  request: import("node:http").IncomingMessage,
+): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks).toString();
+  return body === "" ? {} : (JSON.parse(body) as Record<string, unknown>);
+}
+
+/** Starts the server on a free loopback port. */
+export async function startBotApiServer(): Promise<BotApiServer> {
+  const api = new LocalBotApi();
+  const server = createServer((request, response) => {
+    const method = /^\/bot[^/]+\/(\w+)/.exec(request.url ?? "")?.[1];
+    readJson(request)
+      .then((payload) => {
+        if (method === undefined) throw new Error(`not a Bot API path: ${request.url}`);
+        const result = api.call(method, payload);
+        response.setHeader("content-type", "application/json");
+        response.end(JSON.stringify({ ok: true, result }));
+      })
+      .catch((error: unknown) => {
+        response.statusCode = 400;
+        response.end(JSON.stringify({ ok: false, error_code: 400, description: String(error) }));
+      });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls: api.calls,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
