@@ -5,6 +5,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
+import { afterAll, beforeAll } from "vitest";
 
 export interface RedisServer {
   readonly port: number;
@@ -99,4 +100,36 @@ export async function startRedisServer(): Promise<RedisServer> {
       await exited;
     },
   };
+}
+
+/** What {@link useRedisServer} gives a test file: the server and one client, once started. */
+export interface RedisForTests {
+  /** Why Redis suites skip here, or `undefined` when they run. */
+  readonly skip: string | undefined;
+  readonly server: () => RedisServer;
+  readonly client: () => Redis;
+}
+
+/**
+ * Starts a redis-server for the calling test file (beforeAll) and stops it (afterAll), unless
+ * Redis suites skip here; read the server and its client through the returned getters.
+ */
+export function useRedisServer(): RedisForTests {
+  const skip = redisSkipReason();
+  let server: RedisServer | undefined;
+  let client: Redis | undefined;
+  beforeAll(async () => {
+    if (skip !== undefined) return;
+    server = await startRedisServer();
+    client = server.client();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined)
+      throw new Error("The Redis server is not started yet (use it in tests).");
+    return value;
+  };
+  return { skip, server: () => started(server), client: () => started(client) };
 }
