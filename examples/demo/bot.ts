@@ -16,6 +16,7 @@ import {
 } from "colloquy";
 import {
   type ColloquyFlavor,
+  type ColloquyOptions,
   type ColloquyPlugin,
   colloquy,
   coordinate,
@@ -47,6 +48,8 @@ export interface DemoOptions {
   readonly storage: Storage;
   /** One update per user at a time in durable flows (Redis across instances). */
   readonly lock: Lock;
+  /** Told where asks wait, so replies that reach other instances are handed over (Redis). */
+  readonly onWaitsChanged?: ColloquyOptions["onWaitsChanged"];
   /** In webhook mode: each update handled once across instances, each chat in order. */
   readonly coordinator?: Coordinator;
   /** The clock for timeouts (tests pass a manual one). */
@@ -78,7 +81,10 @@ function isCancellation(error: unknown, signal: AbortSignal): boolean {
  */
 export function installDemo(bot: Bot<DemoContext>, options: DemoOptions): Demo {
   const flows = new FlowTracker();
-  const plugin = colloquy<DemoContext>(options.clock === undefined ? {} : { clock: options.clock });
+  const plugin = colloquy<DemoContext>({
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.onWaitsChanged === undefined ? {} : { onWaitsChanged: options.onWaitsChanged }),
+  });
 
   if (options.coordinator !== undefined) bot.use(coordinate(options.coordinator));
   // /cancel goes before the plugin: it ends the user's flows itself (through their signals)

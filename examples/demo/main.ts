@@ -16,6 +16,26 @@ import { commands } from "./texts.js";
 import { OfflineWeather, weatherProviderNamed } from "./weather/index.js";
 import { serveWebhook } from "./webhook.js";
 
+async function crossInstanceAsksOn(bot: Bot<DemoContext>, url: string) {
+  const [{ Redis }, { crossInstanceAsks }] = await Promise.all([
+    import("ioredis"),
+    import("colloquy/redis"),
+  ]);
+  const client = new Redis(url);
+  const subscriber = new Redis(url);
+  const asks = crossInstanceAsks({
+    client,
+    subscriber,
+    bot,
+    instanceId: `${process.pid}-${Date.now().toString(36)}`,
+  });
+  const stop = async () => {
+    await asks.stop();
+    await Promise.all([client.quit(), subscriber.quit()]);
+  };
+  return Object.assign(asks, { stopAndDisconnect: stop });
+}
+
 function numberFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -35,6 +55,13 @@ if (webhookPort !== undefined && token === undefined) {
 
 const bot = new Bot<DemoContext>(token ?? "terminal", apiRoot ? { client: { apiRoot } } : {});
 const stored = await openStorage(process.env.STORAGE, process.env.COLLOQUY_DATA ?? ".colloquy");
+// Several webhook instances on one Redis: a reply that reaches another instance than the one its
+// ask waits on is handed over (before coordinate(), which installDemo puts first).
+const asks =
+  webhookPort !== undefined && stored.redisUrl !== undefined
+    ? await crossInstanceAsksOn(bot, stored.redisUrl)
+    : undefined;
+if (asks !== undefined) bot.use(asks);
 const demo = installDemo(bot, {
   askTimeoutMs: numberFromEnv("ASK_TIMEOUT_MS", 60_000),
   countIdleMs: numberFromEnv("COUNT_IDLE_MS", 10_000),
@@ -43,6 +70,7 @@ const demo = installDemo(bot, {
   storage: stored.storage,
   lock: stored.lock,
   ...(webhookPort === undefined ? {} : { coordinator: stored.coordinator }),
+  ...(asks === undefined ? {} : { onWaitsChanged: asks.onWaitsChanged }),
 });
 bot.catch((error) =>
   console.error(`colloquy demo: update ${error.ctx.update.update_id} failed:`, error.error),
@@ -55,6 +83,7 @@ if (token === undefined) {
   await runInTerminal(bot, { signal: stop.signal });
 } else if (webhookPort !== undefined) {
   await bot.init();
+  await asks?.start();
   const server = await serveWebhook(bot, {
     port: numberFromEnv("WEBHOOK_PORT", 8080),
     ...(process.env.WEBHOOK_HOST ? { host: process.env.WEBHOOK_HOST } : {}),
@@ -64,6 +93,7 @@ if (token === undefined) {
   console.log(`colloquy demo: webhook for @${bot.botInfo.username} on port ${webhookPort}`);
   await new Promise((resolve) => stop.signal.addEventListener("abort", resolve));
   await new Promise((resolve) => server.close(resolve));
+  await asks?.stopAndDisconnect();
 } else {
   // A minimal Bot API server may lack these; the bot works without them.
   await bot.api.setMyCommands([...commands]).catch((error: unknown) => {

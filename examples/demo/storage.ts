@@ -19,7 +19,7 @@ export interface DemoStorage {
   readonly lock: Lock;
   /** Per-update claims for webhook mode: in-process, or on Redis so instances form one bot. */
   readonly coordinator: Coordinator;
-  /** The Redis URL when the storage is Redis: coordination and locks use it too. */
+  /** The Redis URL when the storage is Redis: coordination, locks and cross-instance asks use it. */
   readonly redisUrl?: string;
   close(): Promise<void>;
 }

@@ -19,60 +19,21 @@ import { assertDurationMs, assertPositiveInteger } from "../validate.js";
 import {
   chatBase,
   describeMatch,
+  type MatchScope,
   probeKeys,
   sameKinds,
   type WaitMatch,
   waitIndexKey,
 } from "./match.js";
+import type {
+  CancelSelector,
+  ListenerRegistryOptions,
+  ListenerStats,
+  Offer,
+  WaitOptions,
+} from "./types.js";
 
-/** Options of one wait. */
-export interface WaitOptions {
-  /** Rejects with `ListenerTimeoutError` after this long; defaults to the registry's. */
-  readonly timeoutMs?: number;
-  /** Aborting it cancels the wait (reason "cancelled"). */
-  readonly signal?: AbortSignal;
-  /** Runs at the deadline, before the wait rejects; its errors go to the registry's `onError`. */
-  readonly onTimeout?: () => unknown;
-  /** A wait on a key that already has one: "replace" (default) cancels the older as "duplicate". */
-  readonly duplicate?: "replace" | "reject";
-}
-
-/** Options of a {@link ListenerRegistry}. */
-export interface ListenerRegistryOptions<T> {
-  /** Reads an event's keys; defaults to {@link updateKeys} for events that are updates. */
-  readonly keysOf?: (event: T) => UpdateKeys;
-  readonly clock?: Clock;
-  /** A timeout for waits that give none; by default waits have no timeout. */
-  readonly defaultTimeoutMs?: number;
-  /** Most waits per user in a chat (default 16). */
-  readonly maxPerUser?: number;
-  /** Most waits per chat (default 256). */
-  readonly maxPerChat?: number;
-  /** Receives errors of `onTimeout` hooks (default: `console.error`). */
-  readonly onError?: (error: unknown) => void;
-}
-
-/** What {@link ListenerRegistry.offer} did with an update. */
-export type Offer<T> =
-  | { readonly claimed: false }
-  | { readonly claimed: true; readonly by: "wait"; readonly match: WaitMatch<T> }
-  | { readonly claimed: true; readonly by: "otherwise"; readonly handle: (event: T) => unknown };
-
-/** Which waits {@link ListenerRegistry.cancel} ends: a chat (optionally a topic), a user, or both. */
-export interface CancelSelector {
-  readonly chatId?: number;
-  readonly threadId?: number;
-  readonly businessConnectionId?: string;
-  readonly userId?: number;
-}
-
-/** Counters since the registry was made. */
-export interface ListenerStats {
-  readonly pending: number;
-  readonly answered: number;
-  readonly timeouts: number;
-  readonly cancellations: number;
-}
+export type { CancelSelector, ListenerRegistryOptions, ListenerStats, Offer, WaitOptions };
 
 /**
  * The waits of a chat (or of a user alone, for chat-less waits), as an intrusive list: the caps
@@ -122,6 +83,7 @@ export class ListenerRegistry<T = Update> {
   readonly #maxPerUser: number;
   readonly #maxPerChat: number;
   readonly #onError: (error: unknown) => void;
+  readonly #onChange: ((match: MatchScope, delta: 1 | -1) => void) | undefined;
   #size = 0;
   #answered = 0;
   #timeouts = 0;
@@ -140,6 +102,7 @@ export class ListenerRegistry<T = Update> {
     assertPositiveInteger("maxPerUser", this.#maxPerUser);
     assertPositiveInteger("maxPerChat", this.#maxPerChat);
     this.#onError = options.onError ?? ((error) => console.error("colloquy:", error));
+    this.#onChange = options.onChange;
   }
 
   /** Pending waits. */
@@ -352,6 +315,7 @@ export class ListenerRegistry<T = Update> {
     group.head = listener;
     group.size++;
     this.#size++;
+    this.#onChange?.(listener.match, 1);
   }
 
   /** Unindexes a wait and stops its timer; false when it had already ended. */
@@ -371,6 +335,7 @@ export class ListenerRegistry<T = Update> {
     listener.stopTimer?.();
     listener.stopAbort?.();
     this.#size--;
+    this.#onChange?.(listener.match, -1);
     return true;
   }
 

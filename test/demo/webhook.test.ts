@@ -105,6 +105,15 @@ describe.skipIf(skip !== undefined)("the demo as a webhook cluster on one Redis"
     ]);
   });
 
+  it("hands the answer to an ask over to the instance that waits for it", async () => {
+    const [a, b] = instances;
+    const user = new UpdateFactory({ from: { id: 70, is_bot: false, first_name: "Ann" } }, 700);
+    const before = sentTexts().length;
+    expect((await post(a?.port ?? 0, user.command("/name"))).status).toBe(200);
+    expect((await post(b?.port ?? 0, user.text("Ann"))).status).toBe(200);
+    expect(sentTexts().slice(before)).toEqual(["What is your name?", "Hello, Ann!"]);
+  });
+
   it("keeps a durable /order going across instances", async () => {
     const [a, b] = instances;
     const user = new UpdateFactory({ from: { id: 60, is_bot: false, first_name: "Ann" } }, 600);

@@ -9,7 +9,7 @@ import createDebug from "debug";
 import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
 import type { Clock } from "../../clock.js";
 import { updateKeys } from "../../keys.js";
-import type { WaitMatch } from "../../listeners/match.js";
+import type { MatchScope, WaitMatch } from "../../listeners/match.js";
 import {
   ListenerRegistry,
   type ListenerStats,
@@ -57,6 +57,11 @@ export interface ColloquyOptions {
   readonly maxWaitsPerChat?: number;
   /** The clock for timeouts (tests pass a manual one). */
   readonly clock?: Clock;
+  /**
+   * Told of every wait added (`1`) and ended (`-1`) with its scope; `crossInstanceAsks` from
+   * `colloquy/redis` uses it to tell other instances where this one waits. Must be quick.
+   */
+  readonly onWaitsChanged?: (scope: MatchScope, delta: 1 | -1) => void;
 }
 
 /** The plugin object: grammY middleware plus waits from outside any handler. */
@@ -104,6 +109,7 @@ export function colloquy<C extends Context = Context>(
     ...(options.maxWaitsPerUser === undefined ? {} : { maxPerUser: options.maxWaitsPerUser }),
     ...(options.maxWaitsPerChat === undefined ? {} : { maxPerChat: options.maxWaitsPerChat }),
     onError: report,
+    ...(options.onWaitsChanged === undefined ? {} : { onChange: options.onWaitsChanged }),
   });
   // Keyed weakly by run: a finished run and its watch go away together.
   const staleSessions = new WeakMap<Run, ReturnType<typeof watchStaleSession>>();

@@ -6,5 +6,12 @@
  */
 
 export { RedisCoordinator, type RedisCoordinatorOptions } from "../../coordinators/redis.js";
+export {
+  type CrossInstanceAsks,
+  type CrossInstanceAsksOptions,
+  type CrossInstanceStats,
+  crossInstanceAsks,
+  type UpdateSink,
+} from "../../crossinstance/asks.js";
 export { RedisLock, type RedisLockOptions } from "../../locks/redis.js";
 export { RedisStorage, type RedisStorageOptions } from "../../storages/redis.js";

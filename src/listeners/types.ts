@@ -1,0 +1,63 @@
+/**
+ * The public option and result types of the listener registry.
+ *
+ * @module
+ */
+
+import type { Clock } from "../clock.js";
+import type { UpdateKeys } from "../keys.js";
+import type { MatchScope, WaitMatch } from "./match.js";
+
+/** Options of one wait. */
+export interface WaitOptions {
+  /** Rejects with `ListenerTimeoutError` after this long; defaults to the registry's. */
+  readonly timeoutMs?: number;
+  /** Aborting it cancels the wait (reason "cancelled"). */
+  readonly signal?: AbortSignal;
+  /** Runs at the deadline, before the wait rejects; its errors go to the registry's `onError`. */
+  readonly onTimeout?: () => unknown;
+  /** A wait on a key that already has one: "replace" (default) cancels the older as "duplicate". */
+  readonly duplicate?: "replace" | "reject";
+}
+
+/** Options of a {@link ListenerRegistry}. */
+export interface ListenerRegistryOptions<T> {
+  /** Reads an event's keys; defaults to {@link updateKeys} for events that are updates. */
+  readonly keysOf?: (event: T) => UpdateKeys;
+  readonly clock?: Clock;
+  /** A timeout for waits that give none; by default waits have no timeout. */
+  readonly defaultTimeoutMs?: number;
+  /** Most waits per user in a chat (default 16). */
+  readonly maxPerUser?: number;
+  /** Most waits per chat (default 256). */
+  readonly maxPerChat?: number;
+  /** Receives errors of `onTimeout` hooks (default: `console.error`). */
+  readonly onError?: (error: unknown) => void;
+  /**
+   * Told of every wait added (`1`) and ended (`-1`), e.g. to publish where waits are to other
+   * instances. Runs inside `wait` and `offer`: it must be quick and must not throw.
+   */
+  readonly onChange?: (match: MatchScope, delta: 1 | -1) => void;
+}
+
+/** What {@link ListenerRegistry.offer} did with an update. */
+export type Offer<T> =
+  | { readonly claimed: false }
+  | { readonly claimed: true; readonly by: "wait"; readonly match: WaitMatch<T> }
+  | { readonly claimed: true; readonly by: "otherwise"; readonly handle: (event: T) => unknown };
+
+/** Which waits {@link ListenerRegistry.cancel} ends: a chat (optionally a topic), a user, or both. */
+export interface CancelSelector {
+  readonly chatId?: number;
+  readonly threadId?: number;
+  readonly businessConnectionId?: string;
+  readonly userId?: number;
+}
+
+/** Counters since the registry was made. */
+export interface ListenerStats {
+  readonly pending: number;
+  readonly answered: number;
+  readonly timeouts: number;
+  readonly cancellations: number;
+}

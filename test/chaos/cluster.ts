@@ -1,0 +1,280 @@
+/**
+ * The chaos run: three demo instances (child processes, webhook mode, one Redis), a feeder that
+ * posts each chat's updates one after another to random instances with duplicates and retries,
+ * one instance killed with SIGKILL mid-burst and restarted; then the checks and a report.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import type { Update } from "@grammyjs/types";
+import { UpdateFactory } from "../../src/testing/updates.js";
+import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
+import { freePort, type RedisServer, startRedisServer } from "../support/redis-server.js";
+
+/** How big a run is. */
+export interface ChaosOptions {
+  readonly chats: number;
+  /** Rounds of the per-chat script (each round: /start, /name, the name, a text). */
+  readonly rounds: number;
+  readonly leaseMs: number;
+  /** Of the updates, how many are posted twice (to two instances at once). */
+  readonly duplicateRate: number;
+}
+
+/** What the run found. */
+export interface ChaosReport {
+  readonly updates: number;
+  readonly posts: number;
+  readonly retries: number;
+  readonly elapsedMs: number;
+  /** Update ids not completed, or completed more than once. */
+  readonly notCompleted: number[];
+  readonly completedTwice: number[];
+  /** Updates whose handling started more than once (interrupted by the kill, then re-run). */
+  readonly reRuns: number[];
+  /** Chats whose updates began out of order. */
+  readonly outOfOrder: number[];
+  /** Chats whose ask was on a surviving instance and got no answer to its own reply. */
+  readonly unansweredAsks: number[];
+  readonly asksOnKilled: number;
+  readonly sends: number;
+  /** Commands the bot's Redis processed, per update; scripts (EVALSHA) and PUBLISH per update. */
+  readonly redisCommandsPerUpdate: number;
+  readonly scriptsPerUpdate: number;
+  readonly publishesPerUpdate: number;
+}
+
+interface Instance {
+  id: string;
+  port: number;
+  child: ChildProcess;
+}
+
+const SECRET = "chaos";
+
+async function startInstance(
+  id: string,
+  port: number,
+  redis: RedisServer,
+  record: RedisServer,
+  api: BotApiServer,
+  leaseMs: number,
+): Promise<Instance> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=colloquy-src", "test/chaos/instance.ts"],
+    {
+      env: {
+        ...process.env,
+        REDIS_URL: `${redis.url}/0`,
+        RECORD_URL: `${record.url}/0`,
+        TELEGRAM_API_ROOT: api.url,
+        WEBHOOK_PORT: String(port),
+        INSTANCE_ID: id,
+        LEASE_MS: String(leaseMs),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(" ready")) resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${id} exited with ${code}:\n${output}`)));
+  });
+  return { id, port, child };
+}
+
+function exited(child: ChildProcess): Promise<unknown> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", resolve));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs the chaos scenario and returns what it found; everything it started is stopped. */
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const redis = await startRedisServer();
+  const record = await startRedisServer();
+  const api = await startBotApiServer();
+  const instances: Instance[] = [];
+  try {
+    const ports = await Promise.all([freePort(), freePort(), freePort()]);
+    instances.push(
+      ...(await Promise.all(
+        ports.map((port, i) => startInstance(`i${i}`, port, redis, record, api, options.leaseMs)),
+      )),
+    );
+    const scripts = chatScripts(options);
+    const total = scripts.reduce((sum, script) => sum + script.length, 0);
+    const stats = { posts: 0, retries: 0, done: 0 };
+    const before = await commandStats(redis);
+
+    /** Posts like Telegram: to one instance, and on failure again to another. */
+    const post = async (update: Update, avoid?: number): Promise<void> => {
+      let last = avoid;
+      for (let attempt = 0; attempt < 50; attempt++) {
+        let pick = Math.floor(Math.random() * instances.length);
+        if (pick === last) pick = (pick + 1) % instances.length;
+        last = pick;
+        const target = instances[pick] as Instance;
+        stats.posts++;
+        try {
+          const response = await fetch(`http://127.0.0.1:${target.port}/`, {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              "x-telegram-bot-api-secret-token": SECRET,
+            },
+            body: JSON.stringify(update),
+            signal: AbortSignal.timeout(10 * options.leaseMs),
+          });
+          await response.arrayBuffer();
+          if (response.ok) return;
+        } catch {
+          // Refused or reset: the instance is down; Telegram tries again.
+        }
+        stats.retries++;
+        await sleep(10 + Math.random() * 20);
+      }
+      throw new Error(`update ${update.update_id} was never accepted`);
+    };
+
+    let killed: Instance | undefined;
+    const chaos = async () => {
+      while (stats.done < total * 0.4) await sleep(5);
+      const victim = instances[1] as Instance;
+      killed = victim;
+      victim.child.kill("SIGKILL");
+      await exited(victim.child);
+      await sleep(100);
+      instances[1] = await startInstance(
+        "i1-restarted",
+        victim.port,
+        redis,
+        record,
+        api,
+        options.leaseMs,
+      );
+    };
+
+    const started = performance.now();
+    const feeding = scripts.map(async (script) => {
+      for (const update of script) {
+        if (Math.random() < options.duplicateRate) await Promise.all([post(update), post(update)]);
+        else await post(update);
+        stats.done++;
+      }
+    });
+    await Promise.all([...feeding, chaos()]);
+    const elapsedMs = performance.now() - started;
+    const after = await commandStats(redis);
+    const checked = await check(record, api, scripts, killed?.id);
+    const delta = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) / total;
+    return {
+      updates: total,
+      posts: stats.posts,
+      retries: stats.retries,
+      elapsedMs,
+      ...checked,
+      redisCommandsPerUpdate: delta("total"),
+      scriptsPerUpdate: delta("evalsha") + delta("eval"),
+      publishesPerUpdate: delta("publish"),
+    };
+  } finally {
+    for (const instance of instances) instance.child.kill("SIGKILL");
+    await Promise.all(instances.map((instance) => exited(instance.child)));
+    await api.stop();
+    await redis.stop();
+    await record.stop();
+  }
+}
+
+/** Each chat's updates, in the order the chat sends them; update ids rise within a chat. */
+function chatScripts(options: ChaosOptions): Update[][] {
+  return Array.from({ length: options.chats }, (_, index) => {
+    const id = 1_000 + index;
+    const chat = new UpdateFactory(
+      { from: { id, is_bot: false, first_name: `U${id}` } },
+      (index + 1) * 10_000,
+    );
+    const script: Update[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      script.push(chat.command("/start"), chat.command("/name"), chat.text(`Ann${id}r${round}`));
+      script.push(chat.text("hello"));
+    }
+    return script;
+  });
+}
+
+async function commandStats(server: RedisServer): Promise<Record<string, number>> {
+  const client = server.client();
+  const info = await client.info("commandstats");
+  const stats: Record<string, number> = { total: 0 };
+  for (const match of info.matchAll(/cmdstat_(\w+):calls=(\d+)/g)) {
+    const calls = Number(match[2]);
+    stats[match[1] as string] = calls;
+    stats.total = (stats.total ?? 0) + calls;
+  }
+  // This INFO itself is one more command; leave it out.
+  stats.total = (stats.total ?? 0) - 1;
+  stats.info = (stats.info ?? 1) - 1;
+  return stats;
+}
+
+async function check(
+  record: RedisServer,
+  api: BotApiServer,
+  scripts: readonly Update[][],
+  killedId: string | undefined,
+) {
+  const client = record.client();
+  const [started, done, by] = await Promise.all([
+    client.hgetall("started"),
+    client.hgetall("done"),
+    client.hgetall("by"),
+  ]);
+  const notCompleted: number[] = [];
+  const completedTwice: number[] = [];
+  const reRuns: number[] = [];
+  const outOfOrder: number[] = [];
+  const unansweredAsks: number[] = [];
+  let asksOnKilled = 0;
+  const sent = api.calls.filter((call) => call.method === "sendMessage");
+  const texts = new Set(sent.map((call) => `${call.payload.chat_id}:${call.payload.text}`));
+  for (const script of scripts) {
+    const chat = script[0]?.message?.chat.id as number;
+    for (const update of script) {
+      const id = String(update.update_id);
+      const count = Number(done[id] ?? 0);
+      if (count === 0) notCompleted.push(update.update_id);
+      if (count > 1) completedTwice.push(update.update_id);
+      if (Number(started[id] ?? 0) > 1) reRuns.push(update.update_id);
+    }
+    // Handling began in update-id order; a re-run repeats the interrupted id in place.
+    const began = (await client.lrange(`order:${chat}`, 0, -1)).map(Number);
+    const firsts = began.filter((id, at) => began.indexOf(id) === at);
+    if (firsts.some((id, at) => at > 0 && id < (firsts[at - 1] ?? 0))) outOfOrder.push(chat);
+    for (const [at, update] of script.entries()) {
+      if (update.message?.text !== "/name") continue;
+      const owner = by[String(update.update_id)];
+      if (owner === killedId) {
+        asksOnKilled++;
+        continue;
+      }
+      const name = script[at + 1]?.message?.text;
+      if (!texts.has(`${chat}:Hello, ${name}!`)) unansweredAsks.push(chat);
+    }
+  }
+  return {
+    notCompleted,
+    completedTwice,
+    reRuns,
+    outOfOrder,
+    unansweredAsks,
+    asksOnKilled,
+    sends: sent.length,
+  };
+}
