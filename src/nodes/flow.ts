@@ -177,6 +177,11 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
   ) {
     const scopeKey = scopeOf(ctx);
     if (scopeKey === undefined) return false;
+    // Most updates come from users outside the flow: a read, without the lease, tells them apart.
+    // Only presence is read here; what a turn acts on is loaded again under the lease. A turn of
+    // this user queued here (entering the flow, say) is waited for rather than raced.
+    const key = keysOf(scopeKey).key;
+    if (!turns.busy(key) && (await storage.getEntry(key)) === undefined) return false;
     return turn(scopeKey, ctx, async (keys, save) => {
       const entry = await storage.getEntry(keys.key);
       if (entry === undefined) return false;

@@ -29,6 +29,8 @@ export interface Turns {
    * `work` returns; rejects with `LockTimeoutError` when the lease stayed busy for `waitMs`.
    */
   run<T>(key: string, work: (detach: Detach, locked: Locked) => Promise<T>): Promise<T>;
+  /** Whether this process has a turn of `key` queued or running. */
+  busy(key: string): boolean;
 }
 
 /** How turns take their lease. */
@@ -71,6 +73,7 @@ export function createTurns(options: TurnOptions): Turns {
       // Set: `held` resolved, so `work` was called. A detached turn is awaited here, unlocked.
       return await (outcome as Promise<T>);
     },
+    busy: (key) => local.busy(key),
   };
   return turns;
 }

@@ -20,6 +20,11 @@ export class KeyedMutex {
   }
 
   /** Settles when every task queued so far has settled. */
+  /** Whether a task for `key` is queued or running. */
+  busy(key: string): boolean {
+    return this.#tails.has(key);
+  }
+
   async idle(): Promise<void> {
     await Promise.all(this.#tails.values());
   }

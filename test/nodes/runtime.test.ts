@@ -1,4 +1,4 @@
-import { SchemaError } from "colloquy";
+import { MemoryLock, SchemaError } from "colloquy";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { defineNode, end, goto, stay } from "../../src/nodes/index.js";
@@ -64,6 +64,17 @@ describe("a node flow on memory", () => {
     await send("after");
     expect(passed).toEqual(["before", "after"]);
     expect(sent()).toEqual(["list: "]);
+  });
+
+  it("takes no lease for the updates of users outside the flow", async () => {
+    const lock = new MemoryLock();
+    const acquire = vi.spyOn(lock, "acquire");
+    const { send } = createFlowBot({ ...listFlow(), lock });
+    await send("outside");
+    expect(acquire).not.toHaveBeenCalled();
+    await send("/go");
+    await send("inside");
+    expect(acquire).toHaveBeenCalledTimes(2);
   });
 
   it("ends the flow on end(): the snapshot is gone", async () => {
