@@ -5,7 +5,9 @@
  * Per update an instance claims it (skipped when a *handled* marker exists) and leases its scope
  * in one step; handles it; then finishes in a second step: *handled* leaves the marker (kept for
  * `markerTtlMs`, so duplicates and redeliveries are skipped), *released* leaves no trace, so
- * another instance or a redelivery handles it again. Implementations: `createCoordinator()`
+ * another instance or a redelivery handles it again. Each scope also remembers the highest
+ * `order` it handled, so a claim knows whether its update arrived after a later one
+ * ({@link Claim.late}). Implementations: `createCoordinator()`
  * (one process) and `RedisCoordinator` from `colloquy/redis`; the grammY middleware is
  * `coordinate()` from `colloquy/grammy`.
  *
@@ -29,6 +31,15 @@ export interface Claim {
   readonly identity: string;
   /** The leased scope, as given to `claim`. */
   readonly scope: string;
+  /**
+   * `true` when the update came late: its scope had already handled an update with a higher
+   * `order` (see {@link ClaimOptions}) — a redelivery, or a copy that reached a stalled instance.
+   * It is handled all the same (its own handled marker alone decides whether it is skipped), so a
+   * handler can tell an out-of-order update apart and, say, not overwrite newer state with it.
+   * The scope's last handled order is kept as long as a handled marker (`markerTtlMs`). Always
+   * `false` for a claim without an `order`.
+   */
+  readonly late: boolean;
   /**
    * Aborts with a `LeaseLostError` when this holder learns that the lease is gone (it expired, or
    * an extension found another holder). Work under the claim should stop then; whatever it still
@@ -79,7 +90,8 @@ export interface ClaimOptions {
    * Where the update stands in its scope's sequence, such as its `update_id`: claims waiting for
    * the same scope are served lowest first, so two updates that arrive together on different
    * instances are still handled in order. Claims without one go after those with one, in the
-   * order they arrived.
+   * order they arrived. A claim whose order is below the highest its scope handled is
+   * {@link Claim.late}; a claim without one is never late and does not move that mark.
    */
   readonly order?: number;
 }

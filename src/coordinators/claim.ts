@@ -24,6 +24,8 @@ export interface HoldOptions {
   readonly clock: Clock;
   /** When the command that granted the lease was sent: the lease surely lasts `leaseMs` from it. */
   readonly grantedAt: number;
+  /** Whether the scope had handled a later `order` when the claim was granted. */
+  readonly late: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export interface HoldOptions {
 export class HeldClaim implements Claim {
   readonly identity: string;
   readonly scope: string;
+  readonly late: boolean;
   readonly #hold: ScopeHold;
   readonly #clock: Clock;
   readonly #leaseMs: number;
@@ -49,6 +52,7 @@ export class HeldClaim implements Claim {
   constructor(hold: ScopeHold, options: HoldOptions) {
     this.identity = options.identity;
     this.scope = options.scope;
+    this.late = options.late;
     this.#hold = hold;
     this.#clock = options.clock;
     this.#leaseMs = options.leaseMs;

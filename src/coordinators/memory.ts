@@ -14,7 +14,7 @@ import { HeldClaim } from "./claim.js";
 export interface MemoryCoordinatorOptions extends CoordinatorOptions {
   /**
    * The most handled markers kept; beyond it the oldest go first, so memory stays bounded however
-   * busy the bot is. Default: 100 000.
+   * busy the bot is. The scopes' last handled orders are bounded the same way. Default: 100 000.
    */
   readonly maxMarkers?: number;
 }
@@ -53,7 +53,9 @@ export function createCoordinator(options: MemoryCoordinatorOptions = {}): Coord
   const clock = options.clock ?? systemClock;
   const maxMarkers = options.maxMarkers ?? 100_000;
   assertPositiveInteger("maxMarkers", maxMarkers);
-  const markers = new Markers(clock, markerTtlMs, maxMarkers);
+  const markers = new Expiring<true>(clock, markerTtlMs, maxMarkers);
+  /** Per scope, the highest order handled: what makes a claim late. */
+  const lastOrders = new Expiring<number>(clock, markerTtlMs, maxMarkers);
   const slots = new Map<string, Slot>();
 
   /** Gives `slot` to its first waiter that still wants it, or forgets it. */
@@ -66,7 +68,7 @@ export function createCoordinator(options: MemoryCoordinatorOptions = {}): Coord
     slots.delete(scope);
   };
 
-  const grant = (identity: string, scope: string, slot: Slot): Claim => {
+  const grant = (identity: string, scope: string, slot: Slot, order?: number): Claim => {
     const holder = {};
     const arm = (ms: number) => {
       slot.cancelExpiry();
@@ -82,33 +84,42 @@ export function createCoordinator(options: MemoryCoordinatorOptions = {}): Coord
         return holds();
       },
       finish: async (handled: boolean) => {
-        if (handled) markers.add(identity);
+        if (handled) {
+          markers.set(identity, true);
+          const last = lastOrders.get(scope);
+          if (order !== undefined && (last === undefined || order > last)) {
+            lastOrders.set(scope, order);
+          }
+        }
         if (holds()) vacate(scope, slot);
       },
     };
-    return new HeldClaim(hold, { identity, scope, leaseMs, clock, grantedAt: clock.now() });
+    const last = order === undefined ? undefined : lastOrders.get(scope);
+    const late = order !== undefined && last !== undefined && order < last;
+    return new HeldClaim(hold, { identity, scope, leaseMs, clock, grantedAt: clock.now(), late });
   };
 
   return {
     async claim(identity, scope, claimOptions: ClaimOptions = {}) {
-      if (markers.has(identity)) return undefined;
+      if (markers.get(identity)) return undefined;
+      const { order } = claimOptions;
       const slot = slots.get(scope);
       if (slot === undefined) {
         const fresh: Slot = { holder: undefined, cancelExpiry: () => {}, waiters: [] };
         slots.set(scope, fresh);
-        return grant(identity, scope, fresh);
+        return grant(identity, scope, fresh, order);
       }
       return new Promise<Claim | undefined>((resolve, reject) => {
         const waiter: Waiter = {
-          order: claimOptions.order ?? Number.POSITIVE_INFINITY,
+          order: order ?? Number.POSITIVE_INFINITY,
           take() {
             cancelWait();
             // The holder we waited for may have handled this very update (a duplicate delivery).
-            if (markers.has(identity)) {
+            if (markers.get(identity)) {
               resolve(undefined);
               return false;
             }
-            resolve(grant(identity, scope, slot));
+            resolve(grant(identity, scope, slot, order));
             return true;
           },
         };
@@ -126,11 +137,12 @@ export function createCoordinator(options: MemoryCoordinatorOptions = {}): Coord
 }
 
 /**
- * Handled markers with one TTL for all: insertion order is expiry order, so expired markers are
- * dropped from the front as the map is used, without a timer per marker.
+ * Entries with one TTL for all (handled markers, scopes' last orders): insertion order is expiry
+ * order, as setting an entry moves it to the end, so expired entries are dropped from the front as
+ * the map is used, without a timer per entry; beyond `max` entries the oldest go first.
  */
-class Markers {
-  readonly #expiresAt = new Map<string, number>();
+class Expiring<V> {
+  readonly #entries = new Map<string, { readonly value: V; readonly expiresAt: number }>();
   readonly #clock: Clock;
   readonly #ttlMs: number;
   readonly #max: number;
@@ -141,22 +153,22 @@ class Markers {
     this.#max = max;
   }
 
-  has(identity: string): boolean {
+  get(key: string): V | undefined {
     this.#sweep();
-    return this.#expiresAt.has(identity);
+    return this.#entries.get(key)?.value;
   }
 
-  add(identity: string): void {
-    this.#expiresAt.delete(identity);
-    this.#expiresAt.set(identity, this.#clock.now() + this.#ttlMs);
+  set(key: string, value: V): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, expiresAt: this.#clock.now() + this.#ttlMs });
     this.#sweep();
   }
 
   #sweep(): void {
     const now = this.#clock.now();
-    for (const [identity, expiresAt] of this.#expiresAt) {
-      if (expiresAt > now && this.#expiresAt.size <= this.#max) return;
-      this.#expiresAt.delete(identity);
+    for (const [key, { expiresAt }] of this.#entries) {
+      if (expiresAt > now && this.#entries.size <= this.#max) return;
+      this.#entries.delete(key);
     }
   }
 }

@@ -13,20 +13,28 @@ export const HANDLED = 0;
 export const CLAIMED = 1;
 
 /**
- * KEYS: marker, lease, queue (owner → order), alive (owner → when it stops counting).
+ * KEYS: marker, lease, queue (owner → order), alive (owner → when it stops counting), last
+ * (the scope's last handled order).
  * ARGV: owner, leaseMs, staleMs, order ("" for none).
- * Returns `{HANDLED}`, `{CLAIMED}`, or `{BUSY, lease's pttl}`. While anyone waits, a claim joins
+ * Returns `{HANDLED}`, `{CLAIMED, late}` (late: 1 when the order is below the scope's last
+ * handled one, else 0), or `{BUSY, lease's pttl}`. While anyone waits, a claim joins
  * the queue and the scope goes to the queue's head: lowest order first, then claims without one
  * by arrival (their score is Redis's clock in microseconds, above any order). A waiter that stops
  * polling for `staleMs` (its instance stopped) is dropped from the queue.
  */
 export const CLAIM = `
+local function late()
+  if ARGV[4] == "" then return 0 end
+  local last = redis.call("get", KEYS[5])
+  if last and tonumber(ARGV[4]) < tonumber(last) then return 1 end
+  return 0
+end
 if redis.call("exists", KEYS[1]) == 1 then
   if redis.call("zrem", KEYS[3], ARGV[1]) == 1 then redis.call("zrem", KEYS[4], ARGV[1]) end
   return {0}
 end
 local queued = redis.call("exists", KEYS[3]) == 1
-if not queued and redis.call("set", KEYS[2], ARGV[1], "PX", ARGV[2], "NX") then return {1} end
+if not queued and redis.call("set", KEYS[2], ARGV[1], "PX", ARGV[2], "NX") then return {1, late()} end
 local t = redis.call("time")
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if queued then
@@ -43,7 +51,7 @@ if redis.call("zrange", KEYS[3], 0, 0)[1] == ARGV[1]
   and redis.call("set", KEYS[2], ARGV[1], "PX", ARGV[2], "NX") then
   redis.call("zrem", KEYS[3], ARGV[1])
   redis.call("zrem", KEYS[4], ARGV[1])
-  return {1}
+  return {1, late()}
 end
 redis.call("pexpire", KEYS[3], ARGV[3])
 redis.call("pexpire", KEYS[4], ARGV[3])
@@ -51,12 +59,23 @@ return {2, redis.call("pttl", KEYS[2])}
 `;
 
 /**
- * KEYS: marker, lease. ARGV: owner, "1" to leave the handled marker, markerTtlMs.
- * The marker is left even when the lease was lost: the update was handled all the same. The
- * lease is deleted only if it is still the owner's, never the next holder's.
+ * KEYS: marker, lease, last. ARGV: owner, "1" to leave the handled marker, markerTtlMs, order
+ * ("" for none).
+ * The marker is left even when the lease was lost: the update was handled all the same. A handled
+ * update's order becomes the scope's last handled one when it is above it (kept for markerTtlMs
+ * too, so it goes with the scope's markers). The lease is deleted only if it is still the owner's,
+ * never the next holder's.
  */
 export const FINISH = `
-if ARGV[2] == "1" then redis.call("set", KEYS[1], "1", "PX", ARGV[3]) end
+if ARGV[2] == "1" then
+  redis.call("set", KEYS[1], "1", "PX", ARGV[3])
+  if ARGV[4] ~= "" then
+    local last = redis.call("get", KEYS[3])
+    if not last or tonumber(ARGV[4]) > tonumber(last) then
+      redis.call("set", KEYS[3], ARGV[4], "PX", ARGV[3])
+    end
+  end
+end
 if redis.call("get", KEYS[2]) == ARGV[1] then return redis.call("del", KEYS[2]) end
 return 0
 `;

@@ -40,7 +40,10 @@ const FIRST_RETRY_MS = 5;
  *
  * A claim on a busy scope joins the scope's queue in Redis and polls with jittered backoff (never
  * past the holder's lease): the scope goes to the waiter with the lowest `order` (the update id),
- * so the updates of a chat are handled in order whichever instance received them.
+ * so the updates of a chat are handled in order whichever instance received them. Each scope also
+ * keeps its last handled `order` (one key, kept for `markerTtlMs`), read by the claim script
+ * itself: an update that arrives after a later one of its chat was handled is claimed with
+ * `late: true`, at no extra round trip.
  *
  * @example
  * ```ts
@@ -79,21 +82,34 @@ export class RedisCoordinator implements Coordinator {
     const base = `${this.#prefix}{${scope}}:`;
     const marker = `${base}done:${identity}`;
     const lease = `${base}lease`;
+    const last = `${base}last`;
     const waiting = [`${base}queue`, `${base}alive`];
-    const keys = [marker, lease, ...waiting];
+    const keys = [marker, lease, ...waiting, last];
     const owner = `${this.#instance}:${(this.#claims++).toString(36)}`;
     // A waiter counts as gone once it has not polled for this long.
     const staleMs = Math.max(2_000, 20 * this.#maxRetryMs);
-    const args = [owner, Math.ceil(leaseMs), staleMs, options.order ?? ""];
+    const order = options.order ?? "";
+    const args = [owner, Math.ceil(leaseMs), staleMs, order];
     const waitUntil = this.#clock.now() + waitMs;
     for (let attempt = 0; ; attempt++) {
       const grantedAt = this.#clock.now();
-      const [status, pttl = -1] = (await claimScript.run(this.#client, keys, args)) as number[];
+      // With CLAIMED, the second element says whether the claim is late; when busy, the pttl.
+      const [status, detail = -1] = (await claimScript.run(this.#client, keys, args)) as number[];
       if (status === HANDLED) return undefined;
       if (status === CLAIMED) {
-        const hold = new RedisHold(this.#client, marker, lease, owner, this.#options.markerTtlMs);
-        return new HeldClaim(hold, { identity, scope, leaseMs, clock: this.#clock, grantedAt });
+        const ttl = this.#options.markerTtlMs;
+        const hold = new RedisHold(this.#client, [marker, lease, last], owner, order, ttl);
+        const late = detail === 1;
+        return new HeldClaim(hold, {
+          identity,
+          scope,
+          leaseMs,
+          clock: this.#clock,
+          grantedAt,
+          late,
+        });
       }
+      const pttl = detail;
       const leftMs = waitUntil - this.#clock.now();
       if (leftMs <= 0) {
         // Leaving is a courtesy: a waiter that stops polling is dropped after staleMs anyway.
@@ -116,28 +132,34 @@ export class RedisCoordinator implements Coordinator {
 /** One claim's lease in Redis, owner-checked. */
 class RedisHold implements ScopeHold {
   readonly #client: Redis;
-  readonly #marker: string;
-  readonly #lease: string;
+  /** The marker, the lease and the scope's last handled order: FINISH's keys. */
+  readonly #keys: readonly [string, string, string];
   readonly #owner: string;
+  readonly #order: number | "";
   readonly #markerTtlMs: number;
 
-  constructor(client: Redis, marker: string, lease: string, owner: string, markerTtlMs: number) {
+  constructor(
+    client: Redis,
+    keys: readonly [string, string, string],
+    owner: string,
+    order: number | "",
+    markerTtlMs: number,
+  ) {
     this.#client = client;
-    this.#marker = marker;
-    this.#lease = lease;
+    this.#keys = keys;
     this.#owner = owner;
+    this.#order = order;
     this.#markerTtlMs = markerTtlMs;
   }
 
   async extend(ms: number): Promise<boolean> {
-    return (
-      (await extendScript.run(this.#client, [this.#lease], [this.#owner, Math.ceil(ms)])) === 1
-    );
+    const args = [this.#owner, Math.ceil(ms)];
+    return (await extendScript.run(this.#client, [this.#keys[1]], args)) === 1;
   }
 
   async finish(handled: boolean): Promise<void> {
-    const args = [this.#owner, handled ? "1" : "0", this.#markerTtlMs];
-    await finishScript.run(this.#client, [this.#marker, this.#lease], args);
+    const args = [this.#owner, handled ? "1" : "0", this.#markerTtlMs, this.#order];
+    await finishScript.run(this.#client, this.#keys, args);
   }
 }
 

@@ -165,6 +165,68 @@ export function coordinatorContract(name: string, setup: () => Promise<Coordinat
       await defined(await coordinator.claim("u1", "s")).finish("handled");
     });
 
+    it("flags a claim below its scope's last handled order late, and handles it all the same", async () => {
+      const coordinator = await open();
+      const claimAt = async (identity: string, order?: number, scope = "s") =>
+        defined(await coordinator.claim(identity, scope, order === undefined ? {} : { order }));
+      const five = await claimAt("u5", 5);
+      expect(five.late).toBe(false);
+      await five.finish("handled");
+      const three = await claimAt("u3", 3);
+      expect(three.late).toBe(true);
+      await three.finish("handled");
+      // A late update, once handled, is skipped like any other; it does not lower the mark.
+      expect(await coordinator.claim("u3", "s", { order: 3 })).toBeUndefined();
+      expect(await coordinator.claim("u5", "s", { order: 5 })).toBeUndefined();
+      const six = await claimAt("u6", 6);
+      expect(six.late).toBe(false);
+      await six.finish("handled");
+      const four = await claimAt("u4", 4);
+      expect(four.late).toBe(true);
+      await four.finish("released");
+      // Released: handled again on a retry, still late.
+      const retried = await claimAt("u4", 4);
+      expect(retried.late).toBe(true);
+      await retried.finish("handled");
+      // Unordered claims are never late; other scopes have their own mark.
+      const unordered = await claimAt("x");
+      expect(unordered.late).toBe(false);
+      await unordered.finish("handled");
+      const elsewhere = await claimAt("o1", 1, "other");
+      expect(elsewhere.late).toBe(false);
+      await elsewhere.finish("handled");
+      // A released claim does not move the mark.
+      await (await claimAt("u9", 9)).finish("released");
+      const seven = await claimAt("u7", 7);
+      expect(seven.late).toBe(false);
+      await seven.finish("handled");
+    });
+
+    it("flags late a claim that waited while a later update of its scope was handled", async () => {
+      const coordinator = await open();
+      const holder = defined(await coordinator.claim("u10", "s", { order: 10 }));
+      const waiter = track(coordinator.claim("u8", "s", { order: 8 }));
+      const duplicate = track(coordinator.claim("u10", "s", { order: 10 }));
+      await pass(20);
+      await holder.finish("handled");
+      await expect.poll(() => waiter.settled).toBe(true);
+      const late = defined(waiter.value);
+      expect(late.late).toBe(true);
+      await late.finish("handled");
+      await expect.poll(() => duplicate.settled).toBe(true);
+      expect(duplicate.value).toBeUndefined();
+      expect(await coordinator.claim("u8", "s", { order: 8 })).toBeUndefined();
+    });
+
+    it("forgets a scope's last handled order after markerTtlMs", async () => {
+      const coordinator = await open({ markerTtlMs: 100 });
+      await defined(await coordinator.claim("u5", "s", { order: 5 })).finish("handled");
+      await pass(150);
+      const three = defined(await coordinator.claim("u3", "s", { order: 3 }));
+      expect(three.late).toBe(false);
+      await three.finish("handled");
+    });
+
     it("settles later finishes as the first: a handled update stays handled", async () => {
       const coordinator = await open();
       const claim = defined(await coordinator.claim("u1", "s"));

@@ -199,6 +199,27 @@ function middlewareTests(name: string, backend: Backend) {
       expect(seen?.signal.aborted).toBe(false);
     });
 
+    it("sets ctx.coordination.late on an update older than its chat's last handled one, and handles it", async () => {
+      const [a, b] = pair(backend.open().make);
+      const seen: [number, boolean][] = [];
+      for (const { bot } of [a, b]) {
+        bot.on("message", (ctx) => {
+          seen.push([ctx.update.update_id, coordinationOf(ctx).late]);
+        });
+      }
+      const older = new UpdateFactory({ chat: group, from: ann }, 48).text("first");
+      const newer = new UpdateFactory({ chat: group, from: ann }, 50).text("second");
+      await a.bot.handleUpdate(newer);
+      await b.bot.handleUpdate(older); // arrives after its successor was handled elsewhere
+      await a.bot.handleUpdate(older); // a duplicate: skipped
+      await b.bot.handleUpdate(new UpdateFactory({ chat: group, from: ann }, 51).text("third"));
+      expect(seen).toEqual([
+        [50, false],
+        [48, true],
+        [51, false],
+      ]);
+    });
+
     it("fails the request when another instance holds the chat for longer than waitMs", async () => {
       const { make, clock } = backend.open({ waitMs: 100 });
       const [a, b] = pair(make);

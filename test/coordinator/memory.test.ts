@@ -25,6 +25,19 @@ describe("createCoordinator", () => {
     await forgotten?.finish("released");
   });
 
+  it("keeps at most maxMarkers scopes' last handled orders, dropping the oldest first", async () => {
+    const coordinator = createCoordinator({ clock: new ManualClock(), maxMarkers: 2 });
+    for (const scope of ["s1", "s2", "s3"]) {
+      await (await coordinator.claim(`${scope}/u10`, scope, { order: 10 }))?.finish("handled");
+    }
+    const forgotten = await coordinator.claim("s1/u1", "s1", { order: 1 });
+    expect(forgotten?.late).toBe(false);
+    await forgotten?.finish("released");
+    const kept = await coordinator.claim("s3/u1", "s3", { order: 1 });
+    expect(kept?.late).toBe(true);
+    await kept?.finish("released");
+  });
+
   it("aborts a held claim's signal with LeaseLostError when its lease runs out", async () => {
     const clock = new ManualClock();
     const coordinator = createCoordinator({ clock, leaseMs: 300 });

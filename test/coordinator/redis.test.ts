@@ -39,13 +39,39 @@ describe.skipIf(redisSkipReason() !== undefined)("RedisCoordinator", () => {
     expect(names).toEqual(Array(20).fill("evalsha"));
   });
 
-  it("keeps only the marker after an update, under the prefix, for markerTtlMs", async () => {
+  it("takes two round trips per update with an order, late or not", async () => {
+    await server.flush();
+    const coordinator = open();
+    await (await coordinator.claim("warm", "warm", { order: 1 }))?.finish("handled");
+    const lateness: boolean[] = [];
+    const names = await commandsDuring([client], async () => {
+      for (let i = 0; i < 10; i++) {
+        for (const order of [100 + i, i]) {
+          const claim = await coordinator.claim(`u${order}`, `chat:${i}`, { order });
+          lateness.push(claim?.late ?? false);
+          await claim?.finish("handled");
+        }
+      }
+    });
+    expect(names).toEqual(Array(40).fill("evalsha"));
+    expect(lateness).toEqual(Array(10).fill([false, true]).flat());
+  });
+
+  it("keeps only the marker and the last handled order after an update, under the prefix, for markerTtlMs", async () => {
     await server.flush();
     const coordinator = new RedisCoordinator({ client, prefix: "t:", markerTtlMs: 60_000 });
-    await (await coordinator.claim("bot:1/update:7", "bot:1/chat:5"))?.finish("handled");
-    expect(await client.keys("*")).toEqual(["t:{bot:1/chat:5}:done:bot:1/update:7"]);
-    const ttl = await client.pttl("t:{bot:1/chat:5}:done:bot:1/update:7");
-    expect(ttl).toBeGreaterThan(59_000);
+    const claim = await coordinator.claim("bot:1/update:7", "bot:1/chat:5", { order: 7 });
+    await claim?.finish("handled");
+    const marker = "t:{bot:1/chat:5}:done:bot:1/update:7";
+    const last = "t:{bot:1/chat:5}:last";
+    expect((await client.keys("*")).sort()).toEqual([last, marker].sort());
+    expect(await client.get(last)).toBe("7");
+    for (const key of [marker, last]) expect(await client.pttl(key)).toBeGreaterThan(59_000);
+    // A late update, handled, leaves the mark where it was.
+    await (await coordinator.claim("bot:1/update:6", "bot:1/chat:5", { order: 6 }))?.finish(
+      "handled",
+    );
+    expect(await client.get(last)).toBe("7");
   });
 
   it("takes over a claim whose holder stopped, once its lease expires", async () => {

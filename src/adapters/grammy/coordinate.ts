@@ -35,6 +35,14 @@ export interface Coordination {
   /** The leased scope, e.g. `bot:12345/chat:42`. */
   readonly scope: string;
   /**
+   * `true` when the update came out of order: its chat had already handled a later update (a
+   * higher `update_id`; with `"message"` identity, a higher message id) — a redelivery, or a
+   * copy that reached an instance that stalled. It is handled all the same, once: check it where
+   * an older update must not overwrite what a newer one did. Always `false` for updates without
+   * an order (edits and non-message updates with `"message"` identity).
+   */
+  readonly late: boolean;
+  /**
    * Aborts with `LeaseLostError` when this instance lost its claim (its lease expired and another
    * instance may have taken the update over). Pass it to long work; a flow's storage writes are
    * fenced by their version check either way.
@@ -76,6 +84,10 @@ function defaultOnError(error: unknown, ctx: Context): void {
  * instance holds them, and taking the update over if that instance stops), runs the handlers,
  * then marks the update handled and frees the chat. A handler that suspends in `ctx.ask` counts
  * as handled there and holds no lease while it waits, so its reply can come through.
+ *
+ * Across instances each chat's updates run one at a time, lowest `update_id` first among those
+ * waiting; one that arrives after a later update of its chat was handled still runs (unless it was
+ * handled itself), with `ctx.coordination.late` set.
  *
  * What ends a claim:
  * - the handlers return (or suspend): *handled*, duplicates and redeliveries are skipped;
@@ -130,7 +142,7 @@ export function coordinate<C extends Context = Context>(
       return;
     }
     const target = ctx as C & ClaimedContext;
-    // The claim is the coordination: its identity, scope and (lazily made) signal.
+    // The claim is the coordination: its identity, scope, lateness and (lazily made) signal.
     target.coordination = claim;
     target[CLAIM] = claim;
     try {
