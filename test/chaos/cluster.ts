@@ -37,7 +37,10 @@ export interface ChaosReport {
   readonly asksOnKilled: number;
   readonly sends: number;
   /** Commands the bot's Redis processed, per update; scripts (EVALSHA) and PUBLISH per update. */
+  /** Commands Redis executed, including those run inside Lua scripts (INFO commandstats). */
   readonly redisCommandsPerUpdate: number;
+  /** Commands the instances sent (MONITOR, leaving out what scripts ran inside Redis). */
+  readonly sentPerUpdate: number;
   readonly scriptsPerUpdate: number;
   readonly publishesPerUpdate: number;
 }
@@ -111,6 +114,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const total = scripts.reduce((sum, script) => sum + script.length, 0);
     const stats = { posts: 0, retries: 0, done: 0 };
     const before = await commandStats(redis);
+    // MONITOR shows each command a client sent, and those scripts run, marked "lua".
+    const monitor = await redis.client().monitor();
+    let sent = 0;
+    monitor.on("monitor", (_time: string, _args: string[], source: string) => {
+      if (source !== "lua") sent++;
+    });
 
     /** Posts like Telegram: to one instance, and on failure again to another. */
     const post = async (update: Update, avoid?: number): Promise<void> => {
@@ -170,6 +179,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     });
     await Promise.all([...feeding, chaos()]);
     const elapsedMs = performance.now() - started;
+    monitor.disconnect();
     const after = await commandStats(redis);
     const checked = await check(record, api, scripts, killed?.id);
     const delta = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) / total;
@@ -180,6 +190,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       elapsedMs,
       ...checked,
       redisCommandsPerUpdate: delta("total"),
+      sentPerUpdate: sent / total,
       scriptsPerUpdate: delta("evalsha") + delta("eval"),
       publishesPerUpdate: delta("publish"),
     };

@@ -26,7 +26,7 @@ console.log(
   `asks unanswered     ${report.unansweredAsks.length} (asks that died with the killed instance: ${report.asksOnKilled})`,
 );
 console.log(
-  `redis per update    ${report.redisCommandsPerUpdate.toFixed(2)} commands, ${report.scriptsPerUpdate.toFixed(2)} scripts, ${report.publishesPerUpdate.toFixed(2)} publishes`,
+  `redis per update    ${report.sentPerUpdate.toFixed(2)} commands sent (${report.scriptsPerUpdate.toFixed(2)} script calls, ${report.publishesPerUpdate.toFixed(2)} publishes); ${report.redisCommandsPerUpdate.toFixed(2)} executed counting those inside scripts`,
 );
 const failed =
   report.notCompleted.length +
