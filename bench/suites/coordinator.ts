@@ -24,7 +24,6 @@ import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { Update } from "@grammyjs/types";
 import { Bot } from "grammy";
-import { Redis } from "ioredis";
 import { coordinate } from "../../src/adapters/grammy/coordinate.js";
 import { RedisCoordinator } from "../../src/coordinators/redis.js";
 import { BENCH_NODE_FLAGS } from "../harness/child.js";
@@ -36,7 +35,7 @@ import { benchBotInfo } from "../stubs/bot-api.js";
 import { stubFetch } from "../stubs/grammy-fetch.js";
 import { makeUsers } from "./drive.js";
 import { expectCount, perUpdate } from "./measure.js";
-import { ifRedis, withRedis } from "./redis-server.js";
+import { countingClient, ifRedis, withRedis } from "./redis-server.js";
 
 /** How many updates an instance replied to, and the Redis commands it sent. */
 interface Counts {
@@ -53,18 +52,6 @@ interface Instance {
 
 /** What an instance does around its handler: nothing, `coordinate()`, or two Redis PINGs. */
 type Kind = "uncoordinated" | "coordinated" | "two-pings";
-
-/** A connection to the Redis on `port` that counts the commands it sends. */
-function countingClient(port: number) {
-  const client = new Redis({ port, host: "127.0.0.1" });
-  let commands = 0;
-  const send = client.sendCommand;
-  client.sendCommand = (...args) => {
-    commands++;
-    return send.apply(client, args);
-  };
-  return { client, commands: () => commands };
-}
 
 /** A bot that replies to every text, of `kind`, with the Redis on `redisPort` when it needs one. */
 function localInstance(kind: Kind, redisPort: number | undefined): Instance {

@@ -25,7 +25,6 @@ import { RedisLock, RedisStorage } from "colloquy/redis";
 import { SqliteStorage } from "colloquy/sqlite";
 import type { UpdateFactory } from "colloquy/testing";
 import { Bot, type Context, type SessionFlavor, session } from "grammy";
-import { Redis } from "ioredis";
 import { Scenes, Telegraf, session as telegrafSession } from "telegraf";
 import { installOrder, type OrderContext } from "../../examples/demo/order/index.js";
 import { buttons, orderTexts as texts } from "../../examples/demo/order/texts.js";
@@ -37,7 +36,7 @@ import { stubTelegraf } from "../stubs/telegraf.js";
 import { settle } from "./bots.js";
 import { type Feed, type FeedMode, feedWave, makeUsers, sumTimings, type Timing } from "./drive.js";
 import { expectCount, perUpdate } from "./measure.js";
-import { ifRedis, withRedis } from "./redis-server.js";
+import { countingClient, ifRedis, withRedis } from "./redis-server.js";
 
 /** Items each user puts in the cart. */
 const ITEMS = Array.from({ length: 5 }, (_, i) => `Item ${i + 1}`);
@@ -351,18 +350,12 @@ const variants: readonly Variant[] = [
     redis: true,
     setup: async (port) => {
       if (port === undefined) throw new Error("bench: this row needs a redis-server");
-      const client = new Redis({ port, host: "127.0.0.1" });
-      let commands = 0;
-      const send = client.sendCommand;
-      client.sendCommand = (...args) => {
-        commands++;
-        return send.apply(client, args);
-      };
+      const { client, commands } = countingClient(port);
       const storage = new RedisStorage({ client, prefix: "bench:" });
       const lock = new RedisLock({ client, prefix: "bench:lock:" });
       return {
         bot: colloquyOrderBot(storage, lock),
-        commands: () => commands,
+        commands,
         dispose: async () => {
           await storage.close();
           await client.quit();

@@ -8,6 +8,7 @@
  */
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
+import { Redis } from "ioredis";
 import { type RedisServer, startRedisServer } from "../../test/support/redis-server.js";
 
 function onPath(command: string): boolean {
@@ -51,4 +52,16 @@ export async function withRedis<T>(fn: (server: RedisServer) => Promise<T>): Pro
   } finally {
     await server.stop();
   }
+}
+
+/** A connection to the Redis on `port` that counts the commands it sends. */
+export function countingClient(port: number) {
+  const client = new Redis({ port, host: "127.0.0.1" });
+  let commands = 0;
+  const send = client.sendCommand;
+  client.sendCommand = (...args) => {
+    commands++;
+    return send.apply(client, args);
+  };
+  return { client, commands: () => commands };
 }
