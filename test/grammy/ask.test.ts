@@ -236,6 +236,25 @@ describe("timeouts, cancellation and errors", () => {
     expect(errors).toEqual([new Error("late")]);
   });
 
+  it("logs a resumed handler's failure by default, but not a shutdown it let through", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const { bot, plugin } = createTestBot({ onError: undefined as never });
+    bot.command("a", async (ctx) => {
+      await ctx.ask("A?");
+      throw new Error("after the answer");
+    });
+    const user = new UpdateFactory({ from: ann });
+    await bot.handleUpdate(user.command("/a"));
+    await bot.handleUpdate(user.text("x"));
+    await bot.handleUpdate(user.command("/a"));
+    plugin.shutdown();
+    await vi.waitFor(() => expect(plugin.stats().pending).toBe(0));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(logged).toHaveBeenCalledOnce();
+    expect(String(logged.mock.calls[0]?.[0])).toContain("resumed by update");
+    logged.mockRestore();
+  });
+
   it("shutdown ends every wait with reason shutdown and sends nothing", async () => {
     const { bot, plugin, sent } = createTestBot();
     const reasons: string[] = [];

@@ -8,6 +8,7 @@
 import createDebug from "debug";
 import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
 import type { Clock } from "../../clock.js";
+import { ListenerCancelledError } from "../../errors.js";
 import { updateKeys } from "../../keys.js";
 import type { MatchScope, WaitMatch } from "../../listeners/match.js";
 import {
@@ -49,7 +50,8 @@ export interface ColloquyOptions {
   readonly onWaitError?: (error: unknown, ctx: Context) => unknown;
   /**
    * Receives errors of handlers after they resumed from a wait, when grammY's own error
-   * handling no longer can (the update that started them was done). Default: log them.
+   * handling no longer can (the update that started them was done). Default: log them, except
+   * the `ListenerCancelledError` of a shutdown that a handler let through.
    */
   readonly onError?: (error: unknown, updateId: number) => void;
   /** Caps on pending waits per user in a chat (16) and per chat (256). */
@@ -78,6 +80,9 @@ export interface ColloquyPlugin<C extends Context = Context> extends MiddlewareO
 }
 
 function defaultOnError(error: unknown, updateId: number): void {
+  // Stopping the bot ends every wait; a handler that lets that through is no failure worth a
+  // stack trace per waiting user.
+  if (error instanceof ListenerCancelledError && error.reason === "shutdown") return;
   console.error(`colloquy: a handler resumed by update ${updateId} failed:`, error);
 }
 
