@@ -8,6 +8,7 @@ import type { Update } from "@grammyjs/types";
 import createDebug from "debug";
 import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
 import type { Redis } from "ioredis";
+import { type CancelTimer, type Clock, systemClock } from "../clock.js";
 import { updateKeys } from "../keys.js";
 import type { MatchScope } from "../listeners/match.js";
 import { assertDurationMs } from "../validate.js";
@@ -45,6 +46,8 @@ export interface CrossInstanceAsksOptions {
    * coordinator's handled marker keeps that from running it twice). Default: 10 000.
    */
   readonly handoffTimeoutMs?: number;
+  /** Drives the heartbeat, hand-over timeouts and lease expiry. Default: `systemClock`. */
+  readonly clock?: Clock;
   /** Receives Redis errors of announcements and acknowledgements. Default: `console.error`. */
   readonly onError?: (error: unknown) => void;
 }
@@ -108,6 +111,7 @@ export function crossInstanceAsks(options: CrossInstanceAsksOptions): CrossInsta
   assertDurationMs("handoffTimeoutMs", handoffTimeoutMs);
   const onError = options.onError ?? ((error) => console.error("colloquy:", error));
   const prefix = options.prefix ?? "colloquy:asks:";
+  const clock = options.clock ?? systemClock;
   const remote = new RemoteWaiters(self);
   /** Waits per scope here; only the first and the last of a scope are announced. */
   const local = new Map<string, number>();
@@ -115,7 +119,8 @@ export function crossInstanceAsks(options: CrossInstanceAsksOptions): CrossInsta
   const handedIn = new Set<number>();
   const acks = new Map<string, (ok: boolean) => void>();
   let ns = "";
-  let beat: ReturnType<typeof setInterval> | undefined;
+  /** Stops the heartbeat; set while started. */
+  let beat: CancelTimer | undefined;
   let handoffs = 0;
   const counts = { handedOff: 0, handedIn: 0, fellBack: 0 };
 
@@ -155,7 +160,7 @@ export function crossInstanceAsks(options: CrossInstanceAsksOptions): CrossInsta
       remote.forget(event.o);
       return;
     }
-    remote.seen(event.o, Date.now() + event.l);
+    remote.seen(event.o, clock.now() + event.l);
     if (event.e === "+" && event.s !== undefined) remote.add(event.o, event.s);
     else if (event.e === "-" && event.s !== undefined) remote.remove(event.o, event.s);
   }
@@ -190,9 +195,9 @@ export function crossInstanceAsks(options: CrossInstanceAsksOptions): CrossInsta
   async function handOff(owner: string, update: Update): Promise<boolean> {
     const h = `${self}:${(handoffs++).toString(36)}`;
     const acked = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => settle(false), handoffTimeoutMs);
+      const cancel = clock.setTimer(handoffTimeoutMs, () => settle(false));
       const settle = (ok: boolean) => {
-        clearTimeout(timer);
+        cancel();
         acks.delete(h);
         resolve(ok);
       };
@@ -211,7 +216,7 @@ export function crossInstanceAsks(options: CrossInstanceAsksOptions): CrossInsta
   const middleware: MiddlewareFn<Context> = async (ctx, next) => {
     const update = ctx.update;
     if (remote.size === 0 || handedIn.has(update.update_id)) return next();
-    const owner = remote.ownerOf(scopesOfUpdate(updateKeys(update)), Date.now());
+    const owner = remote.ownerOf(scopesOfUpdate(updateKeys(update)), clock.now());
     if (owner === undefined) return next();
     debug("update %d handed to %s", update.update_id, owner);
     if (await handOff(owner, update)) {
@@ -228,7 +233,7 @@ export function crossInstanceAsks(options: CrossInstanceAsksOptions): CrossInsta
     const batch = client.pipeline();
     for (const owner of owners) batch.hkeys(ownerKey(owner)).pttl(ownerKey(owner));
     const replies = (await batch.exec()) ?? [];
-    const now = Date.now();
+    const now = clock.now();
     for (const [index, owner] of owners.entries()) {
       const scopes = replies[2 * index]?.[1] as string[] | undefined;
       const pttl = replies[2 * index + 1]?.[1] as number | undefined;
@@ -247,14 +252,13 @@ export function crossInstanceAsks(options: CrossInstanceAsksOptions): CrossInsta
       subscriber.on("message", onMessage);
       await subscriber.subscribe(`${ns}events`, inbox(self));
       await load();
-      beat = setInterval(() => heartbeat().catch(onError), leaseMs / 3);
-      beat.unref?.();
+      beat = every(clock, leaseMs / 3, () => heartbeat().catch(onError));
       for (const scope of local.keys()) changed(scope, "+");
       await heartbeat();
     },
     async stop() {
       if (beat === undefined) return;
-      clearInterval(beat);
+      beat();
       beat = undefined;
       for (const settle of acks.values()) settle(false);
       await client
@@ -267,5 +271,23 @@ export function crossInstanceAsks(options: CrossInstanceAsksOptions): CrossInsta
       await subscriber.unsubscribe(`${ns}events`, inbox(self));
     },
     stats: () => ({ ...counts, remoteScopes: remote.size }),
+  };
+}
+
+/** Runs `fn` every `ms` until the returned function is called. */
+function every(clock: Clock, ms: number, fn: () => void): CancelTimer {
+  let cancel: CancelTimer = () => {};
+  let stopped = false;
+  const arm = () => {
+    cancel = clock.setTimer(ms, () => {
+      if (stopped) return;
+      fn();
+      arm();
+    });
+  };
+  arm();
+  return () => {
+    stopped = true;
+    cancel();
   };
 }

@@ -242,10 +242,11 @@ async function check(
   killedId: string | undefined,
 ) {
   const client = record.client();
-  const [started, done, by] = await Promise.all([
+  const [started, done, by, firstBy] = await Promise.all([
     client.hgetall("started"),
     client.hgetall("done"),
     client.hgetall("by"),
+    client.hgetall("firstBy"),
   ]);
   const notCompleted: number[] = [];
   const completedTwice: number[] = [];
@@ -261,7 +262,10 @@ async function check(
       const id = String(update.update_id);
       const count = Number(done[id] ?? 0);
       if (count === 0) notCompleted.push(update.update_id);
-      if (count > 1) completedTwice.push(update.update_id);
+      // Killed after its handlers were done but before its claim was marked handled, the
+      // first instance leaves the update to be taken over and run again: a re-run, reported.
+      const killedFirst = killedId !== undefined && firstBy[id] === killedId;
+      if (count > 1 && !killedFirst) completedTwice.push(update.update_id);
       if (Number(started[id] ?? 0) > 1) reRuns.push(update.update_id);
     }
     // Handling began in update-id order; a re-run repeats the interrupted id in place.

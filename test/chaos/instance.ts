@@ -52,6 +52,7 @@ const recorder: MiddlewareFn<Context> = async (ctx, next) => {
       .pipeline()
       .hincrby("done", String(id), 1)
       .hset("by", String(id), instanceId)
+      .hsetnx("firstBy", String(id), instanceId)
       .exec();
   }
 };
