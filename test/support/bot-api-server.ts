@@ -24,14 +24,28 @@ async function readJson(
   return body === "" ? {} : (JSON.parse(body) as Record<string, unknown>);
 }
 
+/** Options of {@link startBotApiServer}. */
+export interface BotApiServerOptions {
+  /** Methods this server lacks: they fail as a minimal Bot API server's would (404). */
+  readonly missing?: readonly string[];
+}
+
 /** Starts the server on a free loopback port. */
-export async function startBotApiServer(): Promise<BotApiServer> {
+export async function startBotApiServer(options: BotApiServerOptions = {}): Promise<BotApiServer> {
   const api = new LocalBotApi();
+  const missing = new Set(options.missing ?? []);
   const server = createServer((request, response) => {
     const method = /^\/bot[^/]+\/(\w+)/.exec(request.url ?? "")?.[1];
     readJson(request)
-      .then((payload) => {
+      .then(async (payload) => {
         if (method === undefined) throw new Error(`not a Bot API path: ${request.url}`);
+        if (missing.has(method)) {
+          response.statusCode = 404;
+          response.end(JSON.stringify({ ok: false, error_code: 404, description: "Not Found" }));
+          return;
+        }
+        // Long polling with nothing to deliver: answer after a moment, not in a tight loop.
+        if (method === "getUpdates") await new Promise((resolve) => setTimeout(resolve, 100));
         const result = api.call(method, payload);
         response.setHeader("content-type", "application/json");
         response.end(JSON.stringify({ ok: true, result }));
