@@ -49,6 +49,21 @@ describe("ctx.ask under a sequential feed", () => {
     expect(sent()).toEqual(["Your name?", "Hello, Ann!"]);
   });
 
+  it("with answering, only a reply to that message (or a press on it) answers", async () => {
+    const { bot } = createTestBot();
+    const got: string[] = [];
+    bot.command("w", async (ctx) => {
+      const answer = await ctx.waitFor("message:text", { answering: 77 });
+      got.push(answer.message.text);
+    });
+    const user = new UpdateFactory({ chat: group, from: ann });
+    await bot.handleUpdate(user.command("/w"));
+    await bot.handleUpdate(user.text("no reply"));
+    await bot.handleUpdate(user.text("reply to another", { replyTo: 78 }));
+    await bot.handleUpdate(user.text("the reply", { replyTo: 77 }));
+    expect(got).toEqual(["the reply"]);
+  });
+
   it('with from: "chat", anyone in the chat answers', async () => {
     const { bot, sent } = createTestBot();
     bot.command("poll", async (ctx) => {
