@@ -54,7 +54,13 @@ if (webhookPort !== undefined && token === undefined) {
 }
 
 const bot = new Bot<DemoContext>(token ?? "terminal", apiRoot ? { client: { apiRoot } } : {});
-const stored = await openStorage(process.env.STORAGE, process.env.COLLOQUY_DATA ?? ".colloquy");
+// A bot token starts with the bot's id: shared storage keys carry it without asking Telegram.
+const botId = token?.split(":", 1)[0] ?? "local";
+const stored = await openStorage(
+  process.env.STORAGE,
+  process.env.COLLOQUY_DATA ?? ".colloquy",
+  botId,
+);
 // Several webhook instances on one Redis: a reply that reaches another instance than the one its
 // ask waits on is handed over (before coordinate(), which installDemo puts first).
 const asks =

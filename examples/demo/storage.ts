@@ -24,8 +24,15 @@ export interface DemoStorage {
   close(): Promise<void>;
 }
 
-/** Opens the storage that `spec` names; warns and falls back to memory if SQLite cannot load. */
-export async function openStorage(spec: string | undefined, dataDir: string): Promise<DemoStorage> {
+/**
+ * Opens the storage that `spec` names; warns and falls back to memory if SQLite cannot load.
+ * Shared backends (Redis) put `botId` in every key, so bots that share one server never collide.
+ */
+export async function openStorage(
+  spec: string | undefined,
+  dataDir: string,
+  botId = "local",
+): Promise<DemoStorage> {
   const chosen = spec ?? `sqlite:${join(dataDir, "demo.db")}`;
   if (chosen === "memory:") return inMemory();
   if (chosen.startsWith("sqlite:")) return openSqlite(chosen.slice("sqlite:".length));
@@ -45,10 +52,10 @@ export async function openStorage(spec: string | undefined, dataDir: string): Pr
       import("colloquy/redis"),
     ]);
     const client = new Redis(chosen);
-    const storage = new RedisStorage({ client, prefix: "colloquy-demo:" });
+    const storage = new RedisStorage({ client, prefix: `colloquy-demo:${botId}:` });
     return {
       storage,
-      lock: new RedisLock({ client, prefix: "colloquy-demo:lock:" }),
+      lock: new RedisLock({ client, prefix: `colloquy-demo:${botId}:lock:` }),
       coordinator: new RedisCoordinator({ client }),
       redisUrl: chosen,
       close: async () => {
