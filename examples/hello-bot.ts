@@ -3,9 +3,9 @@
  * plays a scripted conversation against a local Bot API and prints the transcript.
  */
 import { type ColloquyFlavor, colloquy } from "colloquy/grammy";
+import { LocalBotApi } from "colloquy/terminal";
 import { UpdateFactory } from "colloquy/testing";
 import { Bot, type Context } from "grammy";
-import { LocalBotApi } from "../src/adapters/local-api.js";
 
 type MyContext = Context & ColloquyFlavor;
 
