@@ -60,6 +60,7 @@ describe.skipIf(skip !== undefined)("the demo as a webhook cluster on one Redis"
       TELEGRAM_API_ROOT: api.url,
       STORAGE: `${redis.url}/0`,
       WEBHOOK_SECRET: "s3cret",
+      WEBHOOK_URL: "https://bot.example/hook",
     };
     instances.push(...(await Promise.all([startInstance(env), startInstance(env)])));
   }, 60_000);
@@ -84,6 +85,14 @@ describe.skipIf(skip !== undefined)("the demo as a webhook cluster on one Redis"
     });
   const sentTexts = () =>
     api.calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
+
+  it("points Telegram at WEBHOOK_URL with the secret", () => {
+    const calls = api.calls.filter((call) => call.method === "setWebhook");
+    expect(calls.map((call) => call.payload)).toEqual([
+      { url: "https://bot.example/hook", secret_token: "s3cret" },
+      { url: "https://bot.example/hook", secret_token: "s3cret" },
+    ]);
+  });
 
   it("refuses a request without the secret", async () => {
     const [a] = instances;
