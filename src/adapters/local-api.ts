@@ -13,7 +13,7 @@ import type {
   UserFromGetMe,
 } from "@grammyjs/types";
 import type { Api, Transformer } from "grammy";
-import { formatText } from "./terminal/formatting/format.js";
+import { formatText } from "./formatting/format.js";
 
 /** One Bot API call the bot made, with the result it was given. */
 export interface ApiCall {

@@ -1,7 +1,7 @@
 import { Bot } from "grammy";
 import { describe, expect, it } from "vitest";
-import { styledLines } from "../../src/adapters/terminal/formatting/ansi.js";
-import { formatText } from "../../src/adapters/terminal/formatting/format.js";
+import { formatText } from "../../src/adapters/formatting/format.js";
+import { styledLines } from "../../src/adapters/terminal/ansi.js";
 import { transcriptOf } from "./transcript.js";
 
 const html = (text: string) => formatText(text, "HTML", undefined);

@@ -6,7 +6,7 @@ import type {
   ReplyKeyboardRemove,
 } from "@grammyjs/types";
 import type { ApiCall, LocalBotApi } from "../local-api.js";
-import { paint } from "./formatting/ansi.js";
+import { paint } from "./ansi.js";
 
 /** The line under a message that lists its inline buttons: `  [1] label  [2] label`. */
 export function inlineKeyboardLine(markup: InlineKeyboardMarkup, color: boolean): string[] {

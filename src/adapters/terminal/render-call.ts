@@ -1,8 +1,8 @@
 import type { Message, MessageEntity } from "@grammyjs/types";
+import { formatText } from "../formatting/format.js";
+import type { FormattedText } from "../formatting/text.js";
 import type { ApiCall } from "../local-api.js";
-import { paint, styledLines } from "./formatting/ansi.js";
-import { formatText } from "./formatting/format.js";
-import type { FormattedText } from "./formatting/text.js";
+import { paint, styledLines } from "./ansi.js";
 import { inlineKeyboardLine, replyKeyboardLine } from "./keyboards.js";
 
 /** Where and how calls are rendered. */

@@ -3,7 +3,7 @@ import type { Bot, Context } from "grammy";
 import { BotError } from "grammy";
 import { LocalBotApi } from "../local-api.js";
 import { Activity } from "./activity.js";
-import { paint } from "./formatting/ansi.js";
+import { paint } from "./ansi.js";
 import { parseInputLine, type TerminalInput } from "./input.js";
 import { NewestKeyboard } from "./keyboards.js";
 import { LineReader } from "./line-reader.js";

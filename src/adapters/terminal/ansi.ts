@@ -1,5 +1,5 @@
 import type { MessageEntity } from "@grammyjs/types";
-import type { FormattedText } from "./text.js";
+import type { FormattedText } from "../formatting/text.js";
 
 /** `text` wrapped in the ANSI SGR `codes` (e.g. `"1"` bold, `"2"` dim), reset after. */
 export function sgr(codes: string, text: string): string {
