@@ -1,8 +1,8 @@
 import { type Clock, systemClock } from "../clock.js";
 import { VersionConflictError } from "../errors.js";
 import type { HistoryLimits, HistoryRecord } from "../history.js";
+import { KeyedMutex } from "../keyed-mutex.js";
 import type { Storage } from "../storage.js";
-import { KeyedMutex } from "../storages/keyed-mutex.js";
 import { assertPositiveInteger } from "../validate.js";
 import { parseRecords, type StackChange } from "./records.js";
 import { StackHistory } from "./stack-history.js";

@@ -10,8 +10,8 @@
  * @module
  */
 import type { Clock } from "../clock.js";
+import { KeyedMutex } from "../keyed-mutex.js";
 import { type Lock, withLock } from "../lock.js";
-import { KeyedMutex } from "../storages/keyed-mutex.js";
 
 /** Lets a running turn's key go early: the queue moves on and the lease is released. */
 export type Detach = () => void;

@@ -1,6 +1,6 @@
 import { VersionConflictError } from "../errors.js";
+import { KeyedMutex } from "../keyed-mutex.js";
 import type { Storage, WriteOptions } from "../storage.js";
-import { KeyedMutex } from "../storages/keyed-mutex.js";
 import { isEmptyRecord, parseRecord, type StateRecord } from "./record.js";
 
 /** How a write treats the scope's time to live. */

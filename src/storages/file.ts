@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { open, readdir, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { type Clock, systemClock } from "../clock.js";
-import { KeyedMutex } from "./keyed-mutex.js";
+import { KeyedMutex } from "../keyed-mutex.js";
 import {
   type Decide,
   type Envelope,

@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from "../clock.js";
 import type { JsonValue } from "../json.js";
+import { KeyedMutex } from "../keyed-mutex.js";
 import type { Storage, WriteOptions } from "../storage.js";
-import { KeyedMutex } from "./keyed-mutex.js";
 import {
   type Decide,
   type Envelope,
