@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { CancelTimer, Clock } from "../clock.js";
 import type { Claim, ClaimOutcome } from "../coordinator.js";
 import { LeaseLostError } from "../errors.js";
+import { Due, type DueList } from "./due-list.js";
 
 /** What a backend does for a scope it leased to one claim. */
 export interface ScopeHold {
@@ -21,7 +21,8 @@ export interface HoldOptions {
   readonly identity: string;
   readonly scope: string;
   readonly leaseMs: number;
-  readonly clock: Clock;
+  /** Where the claim waits to be extended: one per coordinator. */
+  readonly dues: DueList;
   /** When the command that granted the lease was sent: the lease surely lasts `leaseMs` from it. */
   readonly grantedAt: number;
   /** Whether the scope had handled a later `order` when the claim was granted. */
@@ -29,9 +30,10 @@ export interface HoldOptions {
 }
 
 /**
- * A backend's hold as a {@link Claim}. One timer at a time serves both duties: it extends the
- * lease every `leaseMs / 3`, and it aborts the signal at the local deadline — `leaseMs` after the
- * last successful grant or extension was *sent*, so never later than the backend's own expiry.
+ * A backend's hold as a {@link Claim}. One wake-up at a time (from the coordinator's
+ * {@link DueList}) serves both duties: it extends the lease every `leaseMs / 3`, and it aborts the
+ * signal at the local deadline — `leaseMs` after the last successful grant or extension was
+ * *sent*, so never later than the backend's own expiry.
  * The signal's controller is made only when someone reads `signal` (most handlers never do).
  */
 export class HeldClaim implements Claim {
@@ -39,11 +41,11 @@ export class HeldClaim implements Claim {
   readonly scope: string;
   readonly late: boolean;
   readonly #hold: ScopeHold;
-  readonly #clock: Clock;
+  readonly #dues: DueList;
+  readonly #due: Due = new Due((now) => this.#tick(now));
   readonly #leaseMs: number;
   #deadline: number;
   #extendAt: number;
-  #cancelTimer: CancelTimer = () => {};
   #controller: AbortController | undefined;
   #lost: LeaseLostError | undefined;
   #outcome: ClaimOutcome | undefined;
@@ -54,7 +56,7 @@ export class HeldClaim implements Claim {
     this.scope = options.scope;
     this.late = options.late;
     this.#hold = hold;
-    this.#clock = options.clock;
+    this.#dues = options.dues;
     this.#leaseMs = options.leaseMs;
     this.#deadline = options.grantedAt + options.leaseMs;
     this.#extendAt = options.grantedAt + options.leaseMs / 3;
@@ -76,19 +78,18 @@ export class HeldClaim implements Claim {
   finish(outcome: ClaimOutcome): Promise<void> {
     if (this.#finished === undefined) {
       this.#outcome = outcome;
-      this.#cancelTimer();
+      this.#dues.remove(this.#due);
       this.#finished = this.#hold.finish(outcome === "handled");
     }
     return this.#finished;
   }
 
   #arm(): void {
-    const at = Math.min(this.#extendAt, this.#deadline);
-    this.#cancelTimer = this.#clock.setTimer(at - this.#clock.now(), () => this.#tick());
+    this.#due.dueAt = Math.min(this.#extendAt, this.#deadline);
+    this.#dues.add(this.#due);
   }
 
-  #tick(): void {
-    const now = this.#clock.now();
+  #tick(now: number): void {
     if (now >= this.#deadline) {
       this.#lose(`it expired: it was not extended within ${this.#leaseMs} ms`);
       return;
@@ -114,7 +115,7 @@ export class HeldClaim implements Claim {
   }
 
   #lose(detail: string): void {
-    this.#cancelTimer();
+    this.#dues.remove(this.#due);
     this.#lost = new LeaseLostError(this.scope, detail);
     this.#controller?.abort(this.#lost);
   }

@@ -9,6 +9,7 @@ import {
 import { LockTimeoutError } from "../errors.js";
 import { assertPositiveInteger } from "../validate.js";
 import { HeldClaim } from "./claim.js";
+import { DueList } from "./due-list.js";
 
 /** Options of {@link createCoordinator}. */
 export interface MemoryCoordinatorOptions extends CoordinatorOptions {
@@ -51,6 +52,7 @@ interface Slot {
 export function createCoordinator(options: MemoryCoordinatorOptions = {}): Coordinator {
   const { leaseMs, waitMs, markerTtlMs } = checkCoordinatorOptions(options);
   const clock = options.clock ?? systemClock;
+  const dues = new DueList(clock);
   const maxMarkers = options.maxMarkers ?? 100_000;
   assertPositiveInteger("maxMarkers", maxMarkers);
   const markers = new Expiring<true>(clock, markerTtlMs, maxMarkers);
@@ -96,7 +98,7 @@ export function createCoordinator(options: MemoryCoordinatorOptions = {}): Coord
     };
     const last = order === undefined ? undefined : lastOrders.get(scope);
     const late = order !== undefined && last !== undefined && order < last;
-    return new HeldClaim(hold, { identity, scope, leaseMs, clock, grantedAt: clock.now(), late });
+    return new HeldClaim(hold, { identity, scope, leaseMs, dues, grantedAt: clock.now(), late });
   };
 
   return {

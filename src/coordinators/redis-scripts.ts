@@ -2,11 +2,11 @@
  * The Lua scripts of `RedisCoordinator`. Each is one round trip; a claim and its finish are the
  * two round trips of an update on the happy path.
  *
- * Keys of one scope share a hash tag (`prefix{scope}:…`), so the scripts also run on a cluster.
+ * CLAIM and FINISH are bodies run once per call of a batch (see src/redis/script-batch.ts); their
+ * `*_SHAPE` says how many keys and arguments one call takes.
  *
  * @module
  */
-import type { Redis } from "ioredis";
 
 /** What {@link CLAIM} answered, as the first element; anything else means busy. */
 export const HANDLED = 0;
@@ -29,11 +29,13 @@ local function late()
   if last and tonumber(ARGV[4]) < tonumber(last) then return 1 end
   return 0
 end
-if redis.call("exists", KEYS[1]) == 1 then
+-- One EXISTS asks for both the marker and the queue: on the usual path neither is there.
+local found = redis.call("exists", KEYS[1], KEYS[3])
+if found > 0 and redis.call("exists", KEYS[1]) == 1 then
   if redis.call("zrem", KEYS[3], ARGV[1]) == 1 then redis.call("zrem", KEYS[4], ARGV[1]) end
   return {0}
 end
-local queued = redis.call("exists", KEYS[3]) == 1
+local queued = found > 0
 if not queued and redis.call("set", KEYS[2], ARGV[1], "PX", ARGV[2], "NX") then return {1, late()} end
 local t = redis.call("time")
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -58,6 +60,9 @@ redis.call("pexpire", KEYS[4], ARGV[3])
 return {2, redis.call("pttl", KEYS[2])}
 `;
 
+/** How many keys and arguments one call of {@link CLAIM} takes. */
+export const CLAIM_SHAPE = { keys: 5, args: 4 } as const;
+
 /**
  * KEYS: marker, lease, last. ARGV: owner, "1" to leave the handled marker, markerTtlMs, order
  * ("" for none).
@@ -80,6 +85,9 @@ if redis.call("get", KEYS[2]) == ARGV[1] then return redis.call("del", KEYS[2]) 
 return 0
 `;
 
+/** How many keys and arguments one call of {@link FINISH} takes. */
+export const FINISH_SHAPE = { keys: 3, args: 4 } as const;
+
 /** KEYS: lease. ARGV: owner, leaseMs. Returns 1 when the owner still held it. */
 export const EXTEND = `
 if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) end
@@ -91,47 +99,3 @@ export const LEAVE = `
 redis.call("zrem", KEYS[1], ARGV[1])
 return redis.call("zrem", KEYS[2], ARGV[1])
 `;
-
-/**
- * A script run by its SHA-1 (`EVALSHA`), so its text is sent only when Redis does not know it yet
- * (the first run, or after a restart or `SCRIPT FLUSH`): one round trip in the steady state.
- */
-export class LuaScript {
-  readonly #source: string;
-  /** The digest once known; while it is computed, the promise every first caller waits on. */
-  #sha: string | Promise<string> | undefined;
-
-  constructor(source: string) {
-    this.#source = source;
-  }
-
-  /** Runs the script with `keys` and `args`. */
-  run(
-    client: Redis,
-    keys: readonly string[],
-    args: readonly (string | number)[],
-  ): Promise<unknown> {
-    const sha = this.#sha;
-    if (typeof sha !== "string") {
-      return (sha ?? this.#digest()).then(() => this.run(client, keys, args));
-    }
-    return client.evalsha(sha, keys.length, ...keys, ...args).catch((error: unknown) => {
-      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return client.eval(this.#source, keys.length, ...keys, ...args);
-    });
-  }
-
-  #digest(): Promise<string> {
-    const computing = sha1(this.#source).then((sha) => {
-      this.#sha = sha;
-      return sha;
-    });
-    this.#sha = computing;
-    return computing;
-  }
-}
-
-async function sha1(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
-}

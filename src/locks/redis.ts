@@ -8,6 +8,7 @@ import {
   type Lock,
   leaseExpiredError,
 } from "../lock.js";
+import { LuaScript } from "../redis/lua-script.js";
 import { assertDurationMs } from "../validate.js";
 
 /** Options of {@link RedisLock}. */
@@ -27,6 +28,8 @@ const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call
 return 0`;
 const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) end
 return 0`;
+const releaseScript = new LuaScript(RELEASE);
+const extendScript = new LuaScript(EXTEND);
 const FIRST_RETRY_MS = 10;
 
 /**
@@ -122,7 +125,7 @@ class RedisLease implements Lease {
     if (this.#released || this.signal.aborted) return false;
     const { client, clock, redisKey, owner } = this.#context;
     const sentAt = clock.now();
-    const kept = await client.eval(EXTEND, 1, redisKey, owner, Math.ceil(ms));
+    const kept = await extendScript.run(client, [redisKey], [owner, Math.ceil(ms)]);
     if (this.#released) return false;
     if (kept !== 1) {
       this.#abort(new LeaseLostError(this.key, "an extend found it expired or held by another"));
@@ -150,7 +153,7 @@ class RedisLease implements Lease {
 
   async #delete(): Promise<boolean> {
     const { client, redisKey, owner } = this.#context;
-    return (await client.eval(RELEASE, 1, redisKey, owner)) === 1;
+    return (await releaseScript.run(client, [redisKey], [owner])) === 1;
   }
 
   /** Local deadline: counted from when the command was sent, so it never outlasts Redis's. */

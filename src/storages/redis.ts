@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { JsonValue } from "../json.js";
 import { toJsonText } from "../json.js";
+import { LuaScript } from "../redis/lua-script.js";
 import type {
   CompareAndSetResult,
   Storage,
@@ -50,17 +50,8 @@ if current then redis.call('DEL', KEYS[1]) end
 return 1
 `;
 
-interface Script {
-  readonly source: string;
-  readonly sha: string;
-}
-
-function script(source: string): Script {
-  return { source, sha: createHash("sha1").update(source).digest("hex") };
-}
-
-const writeScript = script(WRITE);
-const deleteIfScript = script(DELETE_IF);
+const writeScript = new LuaScript(WRITE);
+const deleteIfScript = new LuaScript(DELETE_IF);
 
 /**
  * A Storage on Redis (6.0 or newer) through an ioredis client you pass in: for bots that run as
@@ -146,14 +137,7 @@ export class RedisStorage implements Storage {
     return { ok: ok === 1, version };
   }
 
-  /** Runs a script by its hash, loading it first when the server does not know it yet. */
-  async #run(script: Script, key: string, args: string[]): Promise<unknown> {
-    const fullKey = this.#prefix + key;
-    try {
-      return await this.#client.evalsha(script.sha, 1, fullKey, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return await this.#client.eval(script.source, 1, fullKey, ...args);
-    }
+  #run(script: LuaScript, key: string, args: readonly string[]): Promise<unknown> {
+    return script.run(this.#client, [this.#prefix + key], args);
   }
 }

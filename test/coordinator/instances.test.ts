@@ -10,8 +10,8 @@ import { RedisCoordinator } from "../../src/coordinators/redis.js";
 import { LeaseLostError } from "../../src/errors.js";
 import { UpdateFactory } from "../../src/testing/updates.js";
 import { createTestBot, type TestContext } from "../support/grammy.js";
+import { commandsDuring } from "../support/redis-commands.js";
 import { type RedisServer, redisSkipReason, startRedisServer } from "../support/redis-server.js";
-import { commandsDuring } from "./redis-commands.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/clock.js";
 import { RedisCoordinator } from "../../src/coordinators/redis.js";
 import { LeaseLostError } from "../../src/errors.js";
+import { commandsDuring } from "../support/redis-commands.js";
 import { type RedisServer, redisSkipReason, startRedisServer } from "../support/redis-server.js";
 import { coordinatorContract, track } from "./contract.js";
-import { commandsDuring } from "./redis-commands.js";
 
 describe.skipIf(redisSkipReason() !== undefined)("RedisCoordinator", () => {
   let server: RedisServer;
@@ -37,6 +37,45 @@ describe.skipIf(redisSkipReason() !== undefined)("RedisCoordinator", () => {
       }
     });
     expect(names).toEqual(Array(20).fill("evalsha"));
+  });
+
+  it("shares the round trips of claims made together: two commands for a hundred updates", async () => {
+    await server.flush();
+    const coordinator = open();
+    await (await coordinator.claim("warm", "warm"))?.finish("handled");
+    let claimed = 0;
+    const names = await commandsDuring([client], async () => {
+      await Promise.all(
+        Array.from({ length: 100 }, async (_, i) => {
+          const claim = await coordinator.claim(`u${i}`, `chat:${i}`, { order: i });
+          if (claim !== undefined) claimed++;
+          await claim?.finish("handled");
+        }),
+      );
+    });
+    expect(claimed).toBe(100);
+    expect(names).toEqual(["evalsha", "evalsha"]);
+    // Each one was marked handled: claimed again, all are skipped.
+    const again = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => coordinator.claim(`u${i}`, `chat:${i}`)),
+    );
+    expect(again.every((claim) => claim === undefined)).toBe(true);
+  });
+
+  it("within one batch, gives a scope to one claim and queues the other", async () => {
+    await server.flush();
+    const coordinator = open();
+    const events: string[] = [];
+    await Promise.all(
+      [2, 1].map(async (order) => {
+        const claim = await coordinator.claim(`u${order}`, "chat", { order });
+        events.push(`start ${order}`);
+        await Promise.resolve();
+        events.push(`end ${order}`);
+        await claim?.finish("handled");
+      }),
+    );
+    expect(events).toEqual(["start 2", "end 2", "start 1", "end 1"]);
   });
 
   it("takes two round trips per update with an order, late or not", async () => {
