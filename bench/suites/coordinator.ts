@@ -1,8 +1,8 @@
 /**
  * Coordination: three instances of one bot sharing one real Redis through `coordinate()`, against
- * one uncoordinated instance, fed by the same feeder in the same run (waves of one update per
- * user, 1000 in flight, split round robin between the instances), and the Redis round trips each
- * update costs.
+ * one uncoordinated instance, fed by the same feeder in the same run (chunks of 100 updates round
+ * robin between the instances, up to 1000 in flight, the next chunk sent as soon as one is done,
+ * as a balancer passes requests on), and the Redis round trips each update costs.
  *
  * - `coordinator/threads/…`: each instance on a thread of its own (a worker), as separate
  *   processes behind a balancer would run — the throughput a deployment gets.
@@ -114,22 +114,50 @@ async function serveOnThisThread(kind: Kind, redisPort: number | undefined): Pro
   });
 }
 
-/** Feeds `total` updates in waves, split round robin; the counts summed over the instances. */
-async function feed(instances: readonly Instance[], users: number, total: number, firstId: number) {
+/** How many updates travel to an instance together, and how many are in flight at most. */
+const CHUNK = 100;
+const WINDOW = 1000;
+
+/**
+ * `total` updates from `users` users in chunks of {@link CHUNK}, one update per user per round, so
+ * no user has two updates in flight while users ≥ {@link WINDOW}. Built before the clock starts.
+ */
+function prepare(users: number, total: number, firstId: number): Update[][] {
   const senders = makeUsers(users, firstId);
-  let counts: Counts = { replies: 0, commands: 0 };
-  for (let sent = 0; sent < total; sent += senders.length) {
-    const wave = senders.slice(0, Math.min(senders.length, total - sent)).map((u) => u.text("hi"));
-    const parts = instances.map((_, i) => wave.filter((_, j) => j % instances.length === i));
-    const results = await Promise.all(
-      instances.map((instance, i) => instance.handle(parts[i] ?? [])),
+  const chunks: Update[][] = [];
+  for (let sent = 0; sent < total; sent += CHUNK) {
+    const size = Math.min(CHUNK, total - sent);
+    chunks.push(
+      Array.from({ length: size }, (_, i) => senders[(sent + i) % users]?.text("hi") as Update),
     );
-    counts = {
-      replies: results.reduce((sum, r) => sum + r.replies, 0),
-      commands: results.reduce((sum, r) => sum + r.commands, 0),
-    };
   }
-  return counts;
+  return chunks;
+}
+
+/**
+ * Feeds the chunks as a balancer would: round robin over the instances, up to {@link WINDOW}
+ * updates in flight, the next chunk sent as soon as one is done — no instance waits for the
+ * others. Resolves with the counts summed over the instances.
+ */
+async function feed(instances: readonly Instance[], chunks: readonly Update[][]): Promise<Counts> {
+  const latest: Counts[] = instances.map(() => ({ replies: 0, commands: 0 }));
+  let next = 0;
+  const lane = async () => {
+    while (next < chunks.length) {
+      const at = next++;
+      const target = at % instances.length;
+      const counts = await instances[target]?.handle(chunks[at] ?? []);
+      // Counts are running totals per instance; the last one answered is the highest.
+      if (counts !== undefined && counts.replies > (latest[target]?.replies ?? 0)) {
+        latest[target] = counts;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: WINDOW / CHUNK }, lane));
+  return {
+    replies: latest.reduce((sum, c) => sum + c.replies, 0),
+    commands: latest.reduce((sum, c) => sum + c.commands, 0),
+  };
 }
 
 /** Starts `count` instances, warms them up, then times `total` updates. */
@@ -140,16 +168,18 @@ async function measureInstances(
   threads: boolean,
   redisPort?: number,
 ): Promise<Sample> {
-  const users = context.size(1000, 50);
+  // Ten times the window, so a user's next update is sent long after the previous one is done.
+  const users = context.size(10 * WINDOW, 2 * WINDOW);
   const total = context.size(20_000, 1000);
   const start = threads ? threadInstance : localInstance;
   const instances = Array.from({ length: count }, () => start(kind, redisPort));
   try {
     // Warms the JIT of fresh threads, and teaches Redis the scripts (their first run sends them).
-    const before = await feed(instances, users, context.size(5_000, 100), 8_000_000);
+    const before = await feed(instances, prepare(users, context.size(5_000, 100), 8_000_000));
+    const chunks = prepare(users, total, 1_000_000);
     const cpu = process.cpuUsage();
     const startedAt = performance.now();
-    const after = await feed(instances, users, total, 1_000_000);
+    const after = await feed(instances, chunks);
     const wallMs = performance.now() - startedAt;
     const used = process.cpuUsage(cpu);
     expectCount("replies", after.replies - before.replies, total);
@@ -173,7 +203,7 @@ function row(place: "threads" | "inline", kind: Kind): BenchRow {
   const name = { uncoordinated: "single", coordinated: "three", "two-pings": "two-pings" }[kind];
   return {
     name: `coordinator/${place}/${name}`,
-    label: `${who[kind]}, ${where}, 1000 in flight`,
+    label: `${who[kind]}, ${where}, ${WINDOW} in flight`,
     unit: "µs/update",
     // Each repetition starts fresh instances and warms them itself.
     warmup: false,

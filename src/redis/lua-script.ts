@@ -27,9 +27,20 @@ export class LuaScript {
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<unknown> {
-    return client.evalsha(this.sha, keys.length, ...keys, ...args).catch((error: unknown) => {
+    return this.runPacked(client, keys.length, keys.concat(args as string[]));
+  }
+
+  /** Runs the script with `packed`: its `keyCount` keys, then its arguments. */
+  runPacked(
+    client: Redis,
+    keyCount: number,
+    packed: readonly (string | number)[],
+  ): Promise<unknown> {
+    // One array argument: ioredis flattens it, so a batch's thousands of arguments are not spread.
+    const values = packed as string[];
+    return client.evalsha(this.sha, keyCount, values).catch((error: unknown) => {
       if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return client.eval(this.source, keys.length, ...keys, ...args);
+      return client.eval(this.source, keyCount, values);
     });
   }
 }

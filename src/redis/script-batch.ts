@@ -37,11 +37,11 @@ return results
 `;
 }
 
-interface PendingCall {
-  readonly keys: readonly string[];
-  readonly args: readonly (string | number)[];
-  resolve(result: unknown): void;
-  reject(error: unknown): void;
+/** Calls waiting to be sent together: their keys and arguments already packed in order. */
+interface Batch {
+  readonly keys: string[];
+  readonly args: (string | number)[];
+  readonly settle: { resolve(result: unknown): void; reject(error: unknown): void }[];
 }
 
 /**
@@ -56,7 +56,8 @@ export class ScriptBatch {
   readonly #keysPerCall: number;
   readonly #argsPerCall: number;
   readonly #maxCalls: number;
-  #pending: PendingCall[] = [];
+  /** This turn's batches; the last one is being filled. */
+  #batches: Batch[] = [];
 
   constructor(
     client: Redis,
@@ -83,26 +84,28 @@ export class ScriptBatch {
         `a batched call takes ${this.#keysPerCall} keys and ${this.#argsPerCall} arguments, got ${keys.length} and ${args.length}`,
       );
     }
-    return new Promise((resolve, reject) => {
-      if (this.#pending.length === 0) process.nextTick(() => this.#flush());
-      this.#pending.push({ keys, args, resolve, reject });
-    });
+    let batch = this.#batches.at(-1);
+    if (batch === undefined) process.nextTick(() => this.#flush());
+    if (batch === undefined || batch.settle.length === this.#maxCalls) {
+      batch = { keys: [], args: [], settle: [] };
+      this.#batches.push(batch);
+    }
+    for (const key of keys) batch.keys.push(key);
+    for (const arg of args) batch.args.push(arg);
+    const { settle } = batch;
+    return new Promise((resolve, reject) => settle.push({ resolve, reject }));
   }
 
   #flush(): void {
-    const calls = this.#pending;
-    this.#pending = [];
-    for (let from = 0; from < calls.length; from += this.#maxCalls) {
-      this.#send(calls.slice(from, from + this.#maxCalls));
-    }
+    const batches = this.#batches;
+    this.#batches = [];
+    for (const batch of batches) this.#send(batch);
   }
 
-  #send(calls: readonly PendingCall[]): void {
-    const keys = calls.flatMap((call) => call.keys);
-    const args = calls.flatMap((call) => call.args);
-    this.#script.run(this.#client, keys, args).then(
+  #send({ keys, args, settle }: Batch): void {
+    this.#script.runPacked(this.#client, keys.length, keys.concat(args as string[])).then(
       (results) => {
-        for (const [i, call] of calls.entries()) {
+        for (const [i, call] of settle.entries()) {
           // A failed call's error comes back in its place (ioredis parses it as an Error).
           const result = (results as unknown[])[i];
           if (result instanceof Error) call.reject(result);
@@ -110,7 +113,7 @@ export class ScriptBatch {
         }
       },
       (error: unknown) => {
-        for (const call of calls) call.reject(error);
+        for (const call of settle) call.reject(error);
       },
     );
   }
