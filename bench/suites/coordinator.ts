@@ -174,8 +174,10 @@ async function measureInstances(
   const start = threads ? threadInstance : localInstance;
   const instances = Array.from({ length: count }, () => start(kind, redisPort));
   try {
-    // Warms the JIT of fresh threads, and teaches Redis the scripts (their first run sends them).
-    const before = await feed(instances, prepare(users, context.size(5_000, 100), 8_000_000));
+    // Warms the JIT of fresh threads, the same number of updates for each instance (each thread
+    // compiles its own code), and teaches Redis the scripts (their first run sends them).
+    const warmup = count * context.size(5_000, 100);
+    const before = await feed(instances, prepare(users, warmup, 8_000_000));
     const chunks = prepare(users, total, 1_000_000);
     const cpu = process.cpuUsage();
     const startedAt = performance.now();
