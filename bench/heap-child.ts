@@ -101,7 +101,7 @@ async function converse(bot: BenchBot, users: readonly UpdateFactory[], answers:
     "par",
   );
   for (let step = 1; step <= answers; step++) {
-    // The floor bot does not hold handleUpdate until its handler waits; let every handler get there.
+    // conversations v2 ends each replay on a timer tick: let every handler reach its wait.
     await new Promise((resolve) => setImmediate(resolve));
     await feedWave(
       bot.feed,

@@ -168,28 +168,48 @@ export function telegrafBot(steps: number): BenchBot {
 }
 
 /**
- * The floor for any await-in-a-handler design on grammY: the smallest possible `ask` (a Map from
+ * The floor for any await-in-a-handler design on grammY: the smallest correct `ask` (a Map from
  * chat to a resolver, no timeouts, caps, filters or bypass). What a waiting conversation costs
  * here is what grammY and the suspended handler cost; colloquy's own share is what it adds.
- * Its middleware does not wait for handlers, so feed it a wave at a time and let it settle.
+ * Like colloquy, an update's `handleUpdate` lasts until its handler waits again or ends (so the
+ * feed neither blocks on a waiting handler nor runs ahead of one): each chat has a release for
+ * the update currently driving its handler.
  */
 export function floorBot(steps: number): BenchBot {
   const bot = grammyBot();
   const waiting = new Map<number, (answer: Context) => void>();
+  const releases = new Map<number, () => void>();
+  const release = (chatId: number) => {
+    releases.get(chatId)?.();
+    releases.delete(chatId);
+  };
   let done = 0;
-  bot.use((ctx, next) => {
-    const chatId = ctx.chatId ?? 0;
-    const resolve = waiting.get(chatId);
-    if (resolve === undefined) {
-      next().catch((error: unknown) => console.error(error));
-      return;
-    }
-    waiting.delete(chatId);
-    resolve(ctx);
-  });
+  bot.use(
+    (ctx, next) =>
+      new Promise<void>((held) => {
+        const chatId = ctx.chatId ?? 0;
+        releases.set(chatId, held);
+        const resolve = waiting.get(chatId);
+        if (resolve !== undefined) {
+          waiting.delete(chatId);
+          resolve(ctx);
+          return;
+        }
+        next().then(
+          () => release(chatId),
+          (error: unknown) => {
+            console.error(error);
+            release(chatId);
+          },
+        );
+      }),
+  );
   const ask = async (ctx: Context, text: string) => {
+    const chatId = ctx.chatId ?? 0;
+    const answer = new Promise<Context>((resolve) => waiting.set(chatId, resolve));
     await ctx.reply(text);
-    return new Promise<Context>((resolve) => waiting.set(ctx.chatId ?? 0, resolve));
+    release(chatId);
+    return answer;
   };
   bot.command("start", async (ctx) => {
     let answer: Context = ctx;

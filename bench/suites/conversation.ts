@@ -1,6 +1,7 @@
 /**
- * (c) a K-step `ctx.ask` conversation on colloquy, (d) the same on @grammyjs/conversations v2
- * and (e) as a Telegraf WizardScene, each fed one update at a time and with a wave in flight.
+ * (c) a K-step `ctx.ask` conversation on colloquy, (d) the same on @grammyjs/conversations v2,
+ * (e) as a Telegraf WizardScene and (g) as the smallest await-in-a-handler `ask` without colloquy
+ * (`floorBot`), each fed one update at a time and with a wave in flight.
  *
  * The peers run over fewer users where they are slow (conversations v2 replays every earlier
  * step on each update): µs per update does not depend on the user count, and the row's label
@@ -10,7 +11,7 @@
  */
 import { check, ratio } from "../harness/figures.js";
 import type { BenchRow, BenchSuite, Figure } from "../harness/types.js";
-import { type BenchBot, colloquyBot, conversationsBot, telegrafBot } from "./bots.js";
+import { type BenchBot, colloquyBot, conversationsBot, floorBot, telegrafBot } from "./bots.js";
 import { driveConversation, type FeedMode, makeUsers, sumTimings } from "./drive.js";
 import { expectCount, perUpdate } from "./measure.js";
 
@@ -56,6 +57,14 @@ const frameworks = {
     users: () => 1000,
     reps: 3,
   },
+  // Not in the issue's list: what any await-in-a-handler conversation costs on grammY without
+  // colloquy, so (c)'s ratios to (f) can be told apart from what merely waiting costs.
+  g: {
+    prefix: "floor",
+    title: "(g) smallest await-in-handler ask, no colloquy",
+    make: floorBot,
+    users: () => 1000,
+  },
 } satisfies Record<string, Framework>;
 
 /** The row name of `framework` at `steps` and `mode`. */
@@ -86,7 +95,7 @@ function conversationRow(framework: Framework, steps: number, mode: FeedMode): B
 }
 
 function figuresAt(steps: number, mode: FeedMode): Figure[] {
-  const { c, d, e } = frameworks;
+  const { c, d, e, g } = frameworks;
   const at = `k${steps} ${mode}`;
   const ours = rowName(c, steps, mode);
   const figures = [
@@ -96,6 +105,13 @@ function figuresAt(steps: number, mode: FeedMode): Figure[] {
     }),
     ratio(`d/c ${at}`, "conversations v2 over colloquy", rowName(d, steps, mode), ours),
     ratio(`e/c ${at}`, "Telegraf wizard over colloquy", rowName(e, steps, mode), ours),
+    ratio(
+      `g/f ${at}`,
+      "waiting without colloquy over a plain reply",
+      rowName(g, steps, mode),
+      `grammy/reply/${mode}`,
+    ),
+    ratio(`c/g ${at}`, "colloquy ask over waiting without colloquy", ours, rowName(g, steps, mode)),
   ];
   if (steps > 1) {
     figures.push(
