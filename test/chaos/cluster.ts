@@ -3,10 +3,11 @@
  * posts each chat's updates one after another to random instances with duplicates and retries,
  * one instance killed with SIGKILL mid-burst and restarted; then the checks and a report.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import type { Update } from "@grammyjs/types";
 import { UpdateFactory } from "../../src/testing/updates.js";
 import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
+import { spawnTs, stop, waitForOutput } from "../support/child.js";
 import { freePort, type RedisServer, startRedisServer } from "../support/redis-server.js";
 
 /** How big a run is. */
@@ -61,38 +62,18 @@ async function startInstance(
   api: BotApiServer,
   leaseMs: number,
 ): Promise<Instance> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--conditions=colloquy-src", "test/chaos/instance.ts"],
-    {
-      env: {
-        ...process.env,
-        REDIS_URL: `${redis.url}/0`,
-        RECORD_URL: `${record.url}/0`,
-        TELEGRAM_API_ROOT: api.url,
-        WEBHOOK_PORT: String(port),
-        INSTANCE_ID: id,
-        LEASE_MS: String(leaseMs),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const child = spawnTs("test/chaos/instance.ts", {
+    env: {
+      REDIS_URL: `${redis.url}/0`,
+      RECORD_URL: `${record.url}/0`,
+      TELEGRAM_API_ROOT: api.url,
+      WEBHOOK_PORT: String(port),
+      INSTANCE_ID: id,
+      LEASE_MS: String(leaseMs),
     },
-  );
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(" ready")) resolve();
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${id} exited with ${code}:\n${output}`)));
   });
+  await waitForOutput(child, " ready", id);
   return { id, port, child };
-}
-
-function exited(child: ChildProcess): Promise<unknown> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once("exit", resolve));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -156,8 +137,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       while (stats.done < total * 0.4) await sleep(5);
       const victim = instances[1] as Instance;
       killed = victim;
-      victim.child.kill("SIGKILL");
-      await exited(victim.child);
+      await stop(victim.child, "SIGKILL");
       await sleep(100);
       instances[1] = await startInstance(
         "i1-restarted",
@@ -195,8 +175,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       publishesPerUpdate: delta("publish"),
     };
   } finally {
-    for (const instance of instances) instance.child.kill("SIGKILL");
-    await Promise.all(instances.map((instance) => exited(instance.child)));
+    await Promise.all(instances.map((instance) => stop(instance.child, "SIGKILL")));
     await api.stop();
     await redis.stop();
     await record.stop();

@@ -3,7 +3,7 @@
  * with RedisCoordinators on a real Redis (a connection per instance).
  */
 import { BotError } from "grammy";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   type CoordinateOptions,
   type CoordinationFlavor,
@@ -18,7 +18,7 @@ import { InvalidArgumentError, LockTimeoutError, UnhandledUpdateError } from "..
 import { ManualClock } from "../../src/testing/manual-clock.js";
 import { UpdateFactory } from "../../src/testing/updates.js";
 import { createTestBot, type TestContext } from "../support/grammy.js";
-import { type RedisServer, redisSkipReason, startRedisServer } from "../support/redis-server.js";
+import { useRedisServer } from "../support/redis-server.js";
 import { elapse, track, turn } from "./contract.js";
 
 /** Gives each instance of a test its coordinator (all sharing one backend). */
@@ -280,18 +280,15 @@ middlewareTests("a memory coordinator", {
   },
 });
 
-describe.skipIf(redisSkipReason() !== undefined)("on Redis", () => {
-  let server: RedisServer;
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  beforeEach(() => server.flush());
-  afterAll(() => server?.stop());
+const redis = useRedisServer();
+
+describe.skipIf(redis.skip !== undefined)("on Redis", () => {
+  beforeEach(() => redis.server().flush());
 
   middlewareTests("RedisCoordinators, a connection each", {
     open(options = {}) {
       const make = () =>
-        new RedisCoordinator({ client: server.client(), maxRetryMs: 10, ...options });
+        new RedisCoordinator({ client: redis.server().client(), maxRetryMs: 10, ...options });
       return { make, clock: systemClock };
     },
   });

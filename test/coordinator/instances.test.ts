@@ -4,29 +4,25 @@
  */
 import type { Update } from "@grammyjs/types";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type CoordinationFlavor, coordinate } from "../../src/adapters/grammy/coordinate.js";
 import { RedisCoordinator } from "../../src/coordinators/redis.js";
 import { LeaseLostError } from "../../src/errors.js";
 import { UpdateFactory } from "../../src/testing/updates.js";
 import { createTestBot, type TestContext } from "../support/grammy.js";
 import { commandsDuring } from "../support/redis-commands.js";
-import { type RedisServer, redisSkipReason, startRedisServer } from "../support/redis-server.js";
+import { useRedisServer } from "../support/redis-server.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.skipIf(redisSkipReason() !== undefined)("three coordinated instances on Redis", () => {
-  let server: RedisServer;
+const redis = useRedisServer();
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  beforeEach(() => server.flush());
-  afterAll(() => server?.stop());
+describe.skipIf(redis.skip !== undefined)("three coordinated instances on Redis", () => {
+  beforeEach(() => redis.server().flush());
 
   /** An instance: a bot whose coordinator has a connection of its own. */
   function instance(leaseMs?: number) {
-    const client = server.client();
+    const client = redis.server().client();
     const options = leaseMs === undefined ? { client } : { client, leaseMs };
     const coordinator = new RedisCoordinator({ ...options, maxRetryMs: 10 });
     const test = createTestBot({ before: (bot) => bot.use(coordinate(coordinator)) });

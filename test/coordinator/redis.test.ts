@@ -1,29 +1,23 @@
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemClock } from "../../src/clock.js";
 import { RedisCoordinator } from "../../src/coordinators/redis.js";
 import { LeaseLostError } from "../../src/errors.js";
 import { commandsDuring } from "../support/redis-commands.js";
-import { type RedisServer, redisSkipReason, startRedisServer } from "../support/redis-server.js";
+import { useRedisServer } from "../support/redis-server.js";
 import { coordinatorContract, track } from "./contract.js";
 
-describe.skipIf(redisSkipReason() !== undefined)("RedisCoordinator", () => {
-  let server: RedisServer;
-  let client: Redis;
-  const open = (options: { leaseMs?: number; waitMs?: number } = {}) =>
-    new RedisCoordinator({ client, maxRetryMs: 10, ...options });
+const redis = useRedisServer();
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-    client = server.client();
-  });
-  afterAll(() => server?.stop());
+describe.skipIf(redis.skip !== undefined)("RedisCoordinator", () => {
+  const client = () => redis.client();
+  const open = (options: { leaseMs?: number; waitMs?: number } = {}) =>
+    new RedisCoordinator({ client: client(), maxRetryMs: 10, ...options });
 
   coordinatorContract("RedisCoordinator", async () => {
-    await server.flush();
+    await redis.server().flush();
     return {
       clock: systemClock,
-      make: (options) => new RedisCoordinator({ client, maxRetryMs: 10, ...options }),
+      make: (options) => new RedisCoordinator({ client: client(), maxRetryMs: 10, ...options }),
     };
   });
 
@@ -31,7 +25,7 @@ describe.skipIf(redisSkipReason() !== undefined)("RedisCoordinator", () => {
     const coordinator = open();
     // The first run of each script may add one: Redis learns its text (NOSCRIPT, then EVAL).
     await (await coordinator.claim("warm", "warm"))?.finish("handled");
-    const names = await commandsDuring([client], async () => {
+    const names = await commandsDuring([client()], async () => {
       for (let i = 0; i < 10; i++) {
         await (await coordinator.claim(`u${i}`, `chat:${i}`))?.finish("handled");
       }
@@ -40,11 +34,11 @@ describe.skipIf(redisSkipReason() !== undefined)("RedisCoordinator", () => {
   });
 
   it("shares the round trips of claims made together: two commands for a hundred updates", async () => {
-    await server.flush();
+    await redis.server().flush();
     const coordinator = open();
     await (await coordinator.claim("warm", "warm"))?.finish("handled");
     let claimed = 0;
-    const names = await commandsDuring([client], async () => {
+    const names = await commandsDuring([client()], async () => {
       await Promise.all(
         Array.from({ length: 100 }, async (_, i) => {
           const claim = await coordinator.claim(`u${i}`, `chat:${i}`, { order: i });
@@ -63,7 +57,7 @@ describe.skipIf(redisSkipReason() !== undefined)("RedisCoordinator", () => {
   });
 
   it("within one batch, gives a scope to one claim and queues the other", async () => {
-    await server.flush();
+    await redis.server().flush();
     const coordinator = open();
     const events: string[] = [];
     await Promise.all(
@@ -79,11 +73,11 @@ describe.skipIf(redisSkipReason() !== undefined)("RedisCoordinator", () => {
   });
 
   it("takes two round trips per update with an order, late or not", async () => {
-    await server.flush();
+    await redis.server().flush();
     const coordinator = open();
     await (await coordinator.claim("warm", "warm", { order: 1 }))?.finish("handled");
     const lateness: boolean[] = [];
-    const names = await commandsDuring([client], async () => {
+    const names = await commandsDuring([client()], async () => {
       for (let i = 0; i < 10; i++) {
         for (const order of [100 + i, i]) {
           const claim = await coordinator.claim(`u${order}`, `chat:${i}`, { order });
@@ -97,24 +91,28 @@ describe.skipIf(redisSkipReason() !== undefined)("RedisCoordinator", () => {
   });
 
   it("keeps only the marker and the last handled order after an update, under the prefix, for markerTtlMs", async () => {
-    await server.flush();
-    const coordinator = new RedisCoordinator({ client, prefix: "t:", markerTtlMs: 60_000 });
+    await redis.server().flush();
+    const coordinator = new RedisCoordinator({
+      client: client(),
+      prefix: "t:",
+      markerTtlMs: 60_000,
+    });
     const claim = await coordinator.claim("bot:1/update:7", "bot:1/chat:5", { order: 7 });
     await claim?.finish("handled");
     const marker = "t:{bot:1/chat:5}:done:bot:1/update:7";
     const last = "t:{bot:1/chat:5}:last";
-    expect((await client.keys("*")).sort()).toEqual([last, marker].sort());
-    expect(await client.get(last)).toBe("7");
-    for (const key of [marker, last]) expect(await client.pttl(key)).toBeGreaterThan(59_000);
+    expect((await client().keys("*")).sort()).toEqual([last, marker].sort());
+    expect(await client().get(last)).toBe("7");
+    for (const key of [marker, last]) expect(await client().pttl(key)).toBeGreaterThan(59_000);
     // A late update, handled, leaves the mark where it was.
     await (await coordinator.claim("bot:1/update:6", "bot:1/chat:5", { order: 6 }))?.finish(
       "handled",
     );
-    expect(await client.get(last)).toBe("7");
+    expect(await client().get(last)).toBe("7");
   });
 
   it("takes over a claim whose holder stopped, once its lease expires", async () => {
-    const stopping = server.client();
+    const stopping = redis.server().client();
     const holder = await new RedisCoordinator({ client: stopping, leaseMs: 200 }).claim("u1", "s");
     stopping.disconnect(); // the instance stops: no extension, no finish
     const startedAt = Date.now();
@@ -127,35 +125,35 @@ describe.skipIf(redisSkipReason() !== undefined)("RedisCoordinator", () => {
   });
 
   it("fences a holder that lost its lease: it neither extends nor frees another holder's lease", async () => {
-    await server.flush();
+    await redis.server().flush();
     const holder = await open({ leaseMs: 150 }).claim("u1", "s");
     // Its lease expired unseen and another instance took the scope.
-    await client.set("colloquy:coord:{s}:lease", "another");
+    await client().set("colloquy:coord:{s}:lease", "another");
     await expect.poll(() => holder?.signal.aborted).toBe(true);
     expect(holder?.signal.reason).toBeInstanceOf(LeaseLostError);
     await holder?.finish("handled");
-    expect(await client.get("colloquy:coord:{s}:lease")).toBe("another");
-    expect(await client.exists("colloquy:coord:{s}:done:u1")).toBe(1);
+    expect(await client().get("colloquy:coord:{s}:lease")).toBe("another");
+    expect(await client().exists("colloquy:coord:{s}:done:u1")).toBe(1);
   });
 
   it("drops a waiter that stopped polling from the queue, so it blocks no one", async () => {
-    await server.flush();
+    await redis.server().flush();
     const coordinator = open();
     const holder = await coordinator.claim("u1", "s");
     // A waiter whose instance stopped: queued first, and no longer alive.
-    await client.zadd("colloquy:coord:{s}:queue", 1, "gone");
-    await client.zadd("colloquy:coord:{s}:alive", 1, "gone");
+    await client().zadd("colloquy:coord:{s}:queue", 1, "gone");
+    await client().zadd("colloquy:coord:{s}:alive", 1, "gone");
     const next = track(coordinator.claim("u2", "s"));
     await holder?.finish("handled");
     await expect.poll(() => next.settled).toBe(true);
-    expect(await client.zcard("colloquy:coord:{s}:queue")).toBe(0);
+    expect(await client().zcard("colloquy:coord:{s}:queue")).toBe(0);
     await next.value?.finish("handled");
   });
 
   it("reloads its scripts after Redis forgot them", async () => {
     const coordinator = open();
     await (await coordinator.claim("before", "s"))?.finish("handled");
-    await client.script("FLUSH");
+    await client().script("FLUSH");
     await (await coordinator.claim("after", "s"))?.finish("handled");
     expect(await coordinator.claim("after", "s")).toBeUndefined();
   });

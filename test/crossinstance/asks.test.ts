@@ -3,35 +3,32 @@
  * is answered by a reply that reaches another.
  */
 import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { coordinate } from "../../src/adapters/grammy/coordinate.js";
 import { RedisCoordinator } from "../../src/coordinators/redis.js";
 import { type CrossInstanceAsks, crossInstanceAsks } from "../../src/crossinstance/asks.js";
 import { UpdateFactory } from "../../src/testing/updates.js";
 import { createTestBot } from "../support/grammy.js";
-import { type RedisServer, redisSkipReason, startRedisServer } from "../support/redis-server.js";
+import { useRedisServer } from "../support/redis-server.js";
 
 const LEASE_MS = 300;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.skipIf(redisSkipReason() !== undefined)("cross-instance asks on Redis", () => {
-  let server: RedisServer;
+const redis = useRedisServer();
+
+describe.skipIf(redis.skip !== undefined)("cross-instance asks on Redis", () => {
   let running: { asks: CrossInstanceAsks }[] = [];
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  beforeEach(() => server.flush());
+  beforeEach(() => redis.server().flush());
   afterEach(async () => {
     await Promise.all(running.map((one) => one.asks.stop().catch(() => {})));
     running = [];
   });
-  afterAll(() => server?.stop());
 
   /** One instance: its own connections, `crossInstanceAsks` before `coordinate()`, the plugin. */
   async function instance(name: string, handled: string[]) {
-    const client = server.client();
-    const subscriber = server.client();
+    const client = redis.server().client();
+    const subscriber = redis.server().client();
     let asks: CrossInstanceAsks | undefined;
     const test = createTestBot({
       before: (bot) => {

@@ -1,29 +1,21 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { collect, exited, spawnTs } from "../support/child.js";
 
 /** Runs `npm start`'s program with piped input, as a newcomer would, and returns its output. */
 async function runDemo(input: string, env: Record<string, string> = {}): Promise<string> {
   const dataDir = await mkdtemp(join(tmpdir(), "colloquy-demo-"));
   try {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--conditions=colloquy-src", "examples/demo/main.ts"],
-      { env: { ...process.env, COLLOQUY_DATA: dataDir, BOT_TOKEN: "", ...env }, stdio: "pipe" },
-    );
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
+    const child = spawnTs("examples/demo/main.ts", {
+      env: { COLLOQUY_DATA: dataDir, BOT_TOKEN: "", ...env },
+      input,
     });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stdin.end(input);
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-    expect(code, output).toBe(0);
-    return output;
+    const output = collect(child.stdout, child.stderr);
+    const code = await exited(child);
+    expect(code, output()).toBe(0);
+    return output();
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

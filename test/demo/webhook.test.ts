@@ -1,15 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import type { Update } from "@grammyjs/types";
 import { UpdateFactory } from "colloquy/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secretMatches } from "../../examples/demo/webhook.js";
 import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
-import {
-  freePort,
-  type RedisServer,
-  redisSkipReason,
-  startRedisServer,
-} from "../support/redis-server.js";
+import { spawnTs, stop, waitForOutput } from "../support/child.js";
+import { freePort, useRedisServer } from "../support/redis-server.js";
 
 describe("the webhook secret check", () => {
   it("accepts only the exact secret", () => {
@@ -19,46 +15,28 @@ describe("the webhook secret check", () => {
   });
 });
 
-const skip = redisSkipReason();
+const redis = useRedisServer();
 
 /** One demo process in webhook mode; resolves once it listens. */
 async function startInstance(
   env: Record<string, string>,
 ): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--conditions=colloquy-src", "examples/demo/main.ts"],
-    {
-      env: { ...process.env, ...env, WEBHOOK_PORT: String(port) },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("webhook for")) resolve();
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`instance exited with ${code}:\n${output}`)));
-  });
+  const child = spawnTs("examples/demo/main.ts", { env: { ...env, WEBHOOK_PORT: String(port) } });
+  await waitForOutput(child, "webhook for", "instance");
   return { port, child };
 }
 
-describe.skipIf(skip !== undefined)("the demo as a webhook cluster on one Redis", () => {
-  let redis: RedisServer;
+describe.skipIf(redis.skip !== undefined)("the demo as a webhook cluster on one Redis", () => {
   let api: BotApiServer;
   const instances: { port: number; child: ChildProcess }[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisServer();
     api = await startBotApiServer();
     const env = {
       BOT_TOKEN: "123:test",
       TELEGRAM_API_ROOT: api.url,
-      STORAGE: `${redis.url}/0`,
+      STORAGE: `${redis.server().url}/0`,
       WEBHOOK_SECRET: "s3cret",
       WEBHOOK_URL: "https://bot.example/hook",
     };
@@ -66,15 +44,8 @@ describe.skipIf(skip !== undefined)("the demo as a webhook cluster on one Redis"
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(
-      instances.map(({ child }) => {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        return exited;
-      }),
-    );
+    await Promise.all(instances.map(({ child }) => stop(child, "SIGTERM")));
     await api?.stop();
-    await redis?.stop();
   });
 
   const post = (port: number, update: Update, secret = "s3cret") =>

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import fc from "fast-check";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemClock } from "../../src/clock.js";
 import { LeaseLostError } from "../../src/errors.js";
 import type { Lease } from "../../src/lock.js";
@@ -9,7 +9,7 @@ import { RedisLock } from "../../src/locks/redis.js";
 import { testLock } from "../../src/testing/lock-suite.js";
 import { ManualClock } from "../../src/testing/manual-clock.js";
 import { commandsDuring } from "../support/redis-commands.js";
-import { type RedisServer, redisSkipReason, startRedisServer } from "../support/redis-server.js";
+import { useRedisServer } from "../support/redis-server.js";
 import { type Plan, plans } from "./plans.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,72 +43,67 @@ function timedLock(client: Redis) {
   return { lock: new RedisLock({ client: timed as Redis }), sentAt: () => sentAt };
 }
 
-describe.skipIf(redisSkipReason() !== undefined)("RedisLock", () => {
-  let server: RedisServer;
-  let client: Redis;
+const redis = useRedisServer();
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-    client = server.client();
-  });
-  afterAll(() => server?.stop());
+describe.skipIf(redis.skip !== undefined)("RedisLock", () => {
+  const client = () => redis.client();
 
   testLock("RedisLock", async () => {
-    await server.flush();
-    return { lock: new RedisLock({ client }), clock: systemClock };
+    await redis.server().flush();
+    return { lock: new RedisLock({ client: client() }), clock: systemClock };
   });
 
   it("takes one round trip per acquire, extend and release", async () => {
-    const lock = new RedisLock({ client });
+    const lock = new RedisLock({ client: client() });
     // The first run of each script may add one: Redis learns its text (NOSCRIPT, then EVAL).
     const warm = (await lock.acquire("warm", { leaseMs: 1_000 })) as Lease;
     await warm.extend(1_000);
     await warm.release();
     let lease: Lease | undefined;
     expect(
-      await commandsDuring([client], async () => {
+      await commandsDuring([client()], async () => {
         lease = await lock.acquire("trips", { leaseMs: 1_000 });
       }),
     ).toEqual(["set"]);
     const held = lease as Lease;
-    expect(await commandsDuring([client], () => held.extend(1_000))).toEqual(["evalsha"]);
-    expect(await commandsDuring([client], () => held.release())).toEqual(["evalsha"]);
+    expect(await commandsDuring([client()], () => held.extend(1_000))).toEqual(["evalsha"]);
+    expect(await commandsDuring([client()], () => held.release())).toEqual(["evalsha"]);
   });
 
   it("keeps keys under its prefix and no timer once released", async () => {
     const clock = new ManualClock();
-    const lock = new RedisLock({ client, prefix: "test:locks:", clock });
+    const lock = new RedisLock({ client: client(), prefix: "test:locks:", clock });
     const lease = (await lock.acquire("chat:1", { leaseMs: 10_000 })) as Lease;
-    expect(await client.pttl("test:locks:chat:1")).toBeGreaterThan(9_000);
+    expect(await client().pttl("test:locks:chat:1")).toBeGreaterThan(9_000);
     expect(clock.pendingTimers).toBe(1);
     expect(await lease.release()).toBe(true);
-    expect(await client.exists("test:locks:chat:1")).toBe(0);
+    expect(await client().exists("test:locks:chat:1")).toBe(0);
     expect(clock.pendingTimers).toBe(0);
   });
 
   it("aborts the signal when an extend finds the key taken over, and leaves the new owner's key", async () => {
-    const lock = new RedisLock({ client });
+    const lock = new RedisLock({ client: client() });
     const lease = (await lock.acquire("taken", { leaseMs: 10_000 })) as Lease;
-    await client.set("colloquy:lock:taken", "someone else");
+    await client().set("colloquy:lock:taken", "someone else");
     expect(await lease.extend(10_000)).toBe(false);
     expect(lease.signal.reason).toBeInstanceOf(LeaseLostError);
     expect(await lease.release()).toBe(false);
-    expect(await client.get("colloquy:lock:taken")).toBe("someone else");
+    expect(await client().get("colloquy:lock:taken")).toBe("someone else");
   });
 
   it("gives back a key whose SET succeeded after the caller aborted", async () => {
-    const lock = new RedisLock({ client });
+    const lock = new RedisLock({ client: client() });
     const controller = new AbortController();
     const acquiring = lock.acquire("late", { leaseMs: 10_000, signal: controller.signal });
     controller.abort(new Error("gone"));
     await expect(acquiring).rejects.toThrow("gone");
-    expect(await client.exists("colloquy:lock:late")).toBe(0);
+    expect(await client().exists("colloquy:lock:late")).toBe(0);
   });
 
   it("retries a busy key with backoff and takes it once it expires", async () => {
-    const lock = new RedisLock({ client, maxRetryMs: 20 });
+    const lock = new RedisLock({ client: client(), maxRetryMs: 20 });
     await lock.acquire("busy", { leaseMs: 60 });
-    const names = await commandsDuring([client], async () => {
+    const names = await commandsDuring([client()], async () => {
       expect(await lock.acquire("busy", { leaseMs: 1_000, waitMs: 1_000 })).toBeDefined();
     });
     expect(names.length).toBeGreaterThan(2);
@@ -122,7 +117,7 @@ describe.skipIf(redisSkipReason() !== undefined)("RedisLock", () => {
         const key = `property:${run++}`;
         const intervals: Interval[] = [];
         const hold = async ({ startMs, leaseMs, waitMs, workMs, ending }: Plan) => {
-          const { lock, sentAt } = timedLock(client);
+          const { lock, sentAt } = timedLock(client());
           await sleep(startMs);
           const askedAt = performance.now();
           const lease = await lock.acquire(key, { leaseMs, waitMs });

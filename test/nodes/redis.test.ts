@@ -1,26 +1,17 @@
 import { defineNode, goto, stay } from "colloquy";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { RedisLock } from "../../src/locks/redis.js";
 import { RedisStorage } from "../../src/storages/redis.js";
 import type { TestContext } from "../support/grammy.js";
-import { type RedisServer, redisSkipReason, startRedisServer } from "../support/redis-server.js";
+import { useRedisServer } from "../support/redis-server.js";
 import { annScope, createFlowBot } from "./harness.js";
 
-const skip = redisSkipReason();
-let server: RedisServer;
-
-beforeAll(async () => {
-  if (skip === undefined) server = await startRedisServer();
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const redis = useRedisServer();
 
 const list = defineNode({ key: "list", schema: z.object({ items: z.array(z.string()) }) });
 
-describe.skipIf(skip !== undefined)("a node flow on Redis, two bot instances", () => {
+describe.skipIf(redis.skip !== undefined)("a node flow on Redis, two bot instances", () => {
   it("runs ten concurrent events of one user one at a time, each once, in order per instance", async () => {
     const handled: string[] = [];
     const track = { active: 0, most: 0 };
@@ -41,8 +32,8 @@ describe.skipIf(skip !== undefined)("a node flow on Redis, two bot instances", (
       createFlowBot({
         nodes: [node],
         start: () => goto(list, { items: [] }),
-        storage: new RedisStorage({ client: server.client(), prefix: "bot1:" }),
-        lock: new RedisLock({ client: server.client(), prefix: "bot1:lock:" }),
+        storage: new RedisStorage({ client: redis.server().client(), prefix: "bot1:" }),
+        lock: new RedisLock({ client: redis.server().client(), prefix: "bot1:lock:" }),
       });
     const [a, b] = [instance(), instance()];
     await a.send("/go");

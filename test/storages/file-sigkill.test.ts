@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { FileStorage } from "../../src/storages/file.js";
+import { stop, waitForOutput } from "../support/child.js";
 
 const KILLS = 200;
 const PARALLEL = 8;
@@ -51,17 +52,10 @@ afterAll(async () => {
 
 async function writeUntilKilled(dir: string): Promise<void> {
   const writer = spawn(process.execPath, [script, dir], { stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise((resolve) => writer.once("exit", resolve));
-  await new Promise<void>((resolve, reject) => {
-    writer.stdout.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("started")) resolve();
-    });
-    writer.once("exit", (code) => reject(new Error(`writer exited early with ${code}`)));
-  });
+  await waitForOutput(writer, "started", "writer");
   // A random delay only spreads the kills over the write loop; correctness does not depend on it.
   await new Promise((resolve) => setTimeout(resolve, Math.random() * 10));
-  writer.kill("SIGKILL");
-  await exited;
+  await stop(writer, "SIGKILL");
 }
 
 it(`leaves every entry readable after ${KILLS} writers are killed mid-loop`, async () => {
