@@ -100,6 +100,32 @@ describe.skipIf(redis.skip !== undefined)("three coordinated instances on Redis"
     expect(holderSignal?.reason).toBeInstanceOf(LeaseLostError);
   });
 
+  it("shares Redis round trips among the updates an instance handles together", async () => {
+    const bots = [instance(), instance(), instance()];
+    const replies = new Map<number, number>();
+    for (const { bot } of bots) {
+      bot.on("message", async (ctx) => {
+        await ctx.reply("ok");
+        replies.set(ctx.chat.id, (replies.get(ctx.chat.id) ?? 0) + 1);
+      });
+    }
+    const warm = new UpdateFactory({ from: { id: 99, is_bot: false, first_name: "W" } }, 1_000);
+    for (const { bot } of bots) await bot.handleUpdate(warm.text("warm"));
+    replies.clear();
+    const users = Array.from(
+      { length: 90 },
+      (_, i) => new UpdateFactory({ from: { id: 200 + i, is_bot: false, first_name: "U" } }),
+    );
+    const updates = users.map((user) => user.text("hi"));
+    const names = await commandsDuring(
+      bots.map((b) => b.client),
+      () => Promise.all(updates.map((update, i) => bots[i % 3]?.bot.handleUpdate(update))),
+    );
+    expect([...replies.values()]).toEqual(Array(90).fill(1));
+    // Unbatched, that would be 180: a claim and a finish per update.
+    expect(names.length).toBeLessThanOrEqual(12);
+  });
+
   it("takes two Redis round trips per update when its chat is free", async () => {
     const bots = [instance(), instance(), instance()];
     recordHandling(bots);
