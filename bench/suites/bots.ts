@@ -26,6 +26,8 @@ export interface BenchBot {
   finished(): number;
   /** Messages that reached the catch-all handler: no command, and (with colloquy) no wait took them. */
   unclaimed(): number;
+  /** Conversations waiting for an answer, for the bots that can tell. */
+  waiting?(): number;
   /**
    * Ends what the bot keeps pending (colloquy's waits) and lets the handlers that were waiting
    * unwind, so that work is not measured as part of the next row.
@@ -109,6 +111,7 @@ export function colloquyBot(steps: number): BenchBot & { plugin: ColloquyPlugin<
     feed: feedOf(bot),
     finished: () => done,
     unclaimed: () => seen,
+    waiting: () => plugin.stats().pending,
     close: () => {
       plugin.shutdown();
       return settle();
@@ -221,6 +224,15 @@ export function floorBot(steps: number): BenchBot {
     done++;
   });
   // The same catch-all as colloquyBot's, so both keep the same grammY frames alive.
-  bot.on("message", () => undefined);
-  return { feed: feedOf(bot), finished: () => done, unclaimed: () => 0, close: settle };
+  let seen = 0;
+  bot.on("message", () => {
+    seen++;
+  });
+  return {
+    feed: feedOf(bot),
+    finished: () => done,
+    unclaimed: () => seen,
+    waiting: () => waiting.size,
+    close: settle,
+  };
 }

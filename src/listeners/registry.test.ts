@@ -90,6 +90,31 @@ describe("ListenerRegistry: answers", () => {
     await expect(business).resolves.toBe(update);
   });
 
+  it("counts a chat's and a user's waits as they come and go", async () => {
+    const { registry } = setup();
+    const bob = { ...ann, id: 8, first_name: "Bob" };
+    const inGroup = (from: typeof ann) =>
+      new UpdateFactory({ from, chat: { id: -5, type: "group", title: "G" } });
+    const annWait = registry.wait({ chatId: -5, userId: 7 });
+    const bobWait = registry.wait({ chatId: -5, userId: 8 });
+    const inline = registry.wait({ userId: 7, kinds: ["inline_query"] });
+    registry.cancel({ chatId: -5, userId: 7 });
+    await expect(annWait).rejects.toThrow();
+    // Bob's wait still holds the chat open; Ann's text now reaches no one.
+    expect(registry.offer(inGroup(ann).text("late")).claimed).toBe(false);
+    const bobs = inGroup(bob).text("mine");
+    expect(registry.offer(bobs).claimed).toBe(true);
+    await expect(bobWait).resolves.toBe(bobs);
+    registry.cancel({ userId: 7 });
+    await expect(inline).rejects.toThrow();
+    expect(registry.size).toBe(0);
+    // Gone and back: a new wait in the same chat is found again.
+    const again = registry.wait({ chatId: -5, userId: 8 });
+    const next = inGroup(bob).text("again");
+    registry.offer(next);
+    await expect(again).resolves.toBe(next);
+  });
+
   it("waits for a user without a chat (inline queries)", async () => {
     const { registry } = setup();
     const wait = registry.wait({ userId: 7, kinds: ["inline_query"] });

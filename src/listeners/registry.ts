@@ -77,6 +77,12 @@ export class ListenerRegistry<T = Update> {
   readonly #buckets = new Map<string, Listener<T>[]>();
   /** Waits per chat and per user in a chat (or per user alone): caps, and `cancel` without a scan. */
   readonly #groups = new Map<string, Group<T>>();
+  /**
+   * How many waits each chat id has, and each user id has outside any chat. Most offered updates
+   * match no wait; these numeric keys turn them away before any key string is built.
+   */
+  readonly #chatWaits = new Map<number, number>();
+  readonly #userWaits = new Map<number, number>();
   readonly #keysOf: (event: T) => UpdateKeys;
   readonly #clock: Clock;
   readonly #defaultTimeoutMs: number | undefined;
@@ -210,13 +216,15 @@ export class ListenerRegistry<T = Update> {
    */
   offer(event: T, keys: UpdateKeys = this.#keysOf(event)): Offer<T> {
     if (this.#size === 0) return NOT_CLAIMED;
-    const base =
-      keys.chatId === undefined ? undefined : chatBase(keys.chatId, keys.businessConnectionId);
-    const chatHasWaits = base !== undefined && this.#groups.has(base);
-    const userHasWaits = keys.userId !== undefined && this.#groups.has(`|u${keys.userId}`);
+    const chatHasWaits = keys.chatId !== undefined && this.#chatWaits.has(keys.chatId);
+    const userHasWaits = keys.userId !== undefined && this.#userWaits.has(keys.userId);
     if (!chatHasWaits && !userHasWaits) return NOT_CLAIMED;
+    const base =
+      chatHasWaits && keys.chatId !== undefined
+        ? chatBase(keys.chatId, keys.businessConnectionId)
+        : undefined;
     let fallback: Listener<T> | undefined;
-    for (const key of probeKeys(keys, chatHasWaits ? base : undefined)) {
+    for (const key of probeKeys(keys, base)) {
       const bucket = this.#buckets.get(key);
       if (bucket === undefined) continue;
       // Ending a wait changes the bucket; only a bucket of several needs a copy to walk.
@@ -314,6 +322,7 @@ export class ListenerRegistry<T = Update> {
     if (group.head !== undefined) group.head.previous = listener;
     group.head = listener;
     group.size++;
+    this.#count(listener.match, 1);
     this.#size++;
     this.#onChange?.(listener.match, 1);
   }
@@ -332,11 +341,21 @@ export class ListenerRegistry<T = Update> {
     listener.previous = undefined;
     listener.next = undefined;
     if (--group.size === 0) this.#groups.delete(group.key);
+    this.#count(listener.match, -1);
     listener.stopTimer?.();
     listener.stopAbort?.();
     this.#size--;
     this.#onChange?.(listener.match, -1);
     return true;
+  }
+
+  #count(match: MatchScope, delta: 1 | -1): void {
+    const counts = match.chatId === undefined ? this.#userWaits : this.#chatWaits;
+    const id = match.chatId ?? match.userId;
+    if (id === undefined) return;
+    const count = (counts.get(id) ?? 0) + delta;
+    if (count === 0) counts.delete(id);
+    else counts.set(id, count);
   }
 
   #end(listener: Listener<T>, reason: CancelReason, cause?: unknown): void {
