@@ -80,37 +80,47 @@ export function replyBot(): BenchBot {
 type AskContext = Context & ColloquyFlavor;
 
 /**
- * (c) colloquy: `/start` asks `steps` questions in a loop, keeping only the newest answer.
+ * The conversation every await-style bot runs: `/start` asks `steps` questions in a loop through
+ * `ask`, keeping only the newest answer, then says "Done."; a catch-all counts the messages no
+ * wait took, as the bare bot does.
  *
  * Why `?? answer`: the loop variable must be read after the await. V8 does not write dead
  * registers back when an optimised async function suspends, so with a plain
- * `answer = await answer.ask(…)` the suspended frame keeps the answer it held when the function
+ * `answer = await ask(answer, …)` the suspended frame keeps the answer it held when the function
  * was optimised — one early context (~1.5 KB) retained per conversation for its whole life.
  */
+function askConversation<C extends Context>(
+  bot: Bot<C>,
+  steps: number,
+  ask: (ctx: C, text: string) => Promise<C | undefined>,
+): Pick<BenchBot, "finished" | "unclaimed"> {
+  let done = 0;
+  let seen = 0;
+  bot.command("start", async (ctx) => {
+    let answer: C = ctx;
+    for (let step = 1; step <= steps; step++) {
+      answer = (await ask(answer, `Question ${step}?`)) ?? answer;
+    }
+    await answer.reply("Done.");
+    done++;
+  });
+  bot.on("message", () => {
+    seen++;
+  });
+  return { finished: () => done, unclaimed: () => seen };
+}
+
+/** (c) colloquy: the {@link askConversation} with `ctx.ask`. */
 export function colloquyBot(steps: number): BenchBot & { plugin: ColloquyPlugin<AskContext> } {
   const bot = grammyBot<AskContext>();
   // Shutting down ends every wait, so every suspended handler throws; the default handler would
   // log each of them (100k stack traces after row (b)).
   const plugin = colloquy<AskContext>({ onError: () => undefined });
   bot.use(plugin);
-  let done = 0;
-  bot.command("start", async (ctx) => {
-    let answer: AskContext = ctx;
-    for (let step = 1; step <= steps; step++) {
-      answer = (await answer.ask(`Question ${step}?`)) ?? answer;
-    }
-    await answer.reply("Done.");
-    done++;
-  });
-  // (b)'s bot: updates that answer no wait reach this handler, as on the bare bot.
-  let seen = 0;
-  bot.on("message", () => {
-    seen++;
-  });
+  const counts = askConversation(bot, steps, (ctx, text) => ctx.ask(text));
   return {
     feed: feedOf(bot),
-    finished: () => done,
-    unclaimed: () => seen,
+    ...counts,
     waiting: () => plugin.stats().pending,
     close: () => {
       plugin.shutdown();
@@ -186,7 +196,6 @@ export function floorBot(steps: number): BenchBot {
     releases.get(chatId)?.();
     releases.delete(chatId);
   };
-  let done = 0;
   bot.use(
     (ctx, next) =>
       new Promise<void>((held) => {
@@ -214,24 +223,10 @@ export function floorBot(steps: number): BenchBot {
     release(chatId);
     return answer;
   };
-  bot.command("start", async (ctx) => {
-    let answer: Context = ctx;
-    // Read after the await for the same reason as in colloquyBot.
-    for (let step = 1; step <= steps; step++) {
-      answer = (await ask(answer, `Question ${step}?`)) ?? answer;
-    }
-    await answer.reply("Done.");
-    done++;
-  });
-  // The same catch-all as colloquyBot's, so both keep the same grammY frames alive.
-  let seen = 0;
-  bot.on("message", () => {
-    seen++;
-  });
+  const counts = askConversation(bot, steps, ask);
   return {
     feed: feedOf(bot),
-    finished: () => done,
-    unclaimed: () => seen,
+    ...counts,
     waiting: () => waiting.size,
     close: settle,
   };
