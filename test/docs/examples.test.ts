@@ -1,0 +1,64 @@
+/**
+ * The code blocks of docs/*.md are whole programs: each must type-check against the sources, so
+ * a renamed option or export cannot leave a guide that no longer compiles.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const docs = join(root, "docs");
+
+/** The ```ts blocks of a Markdown text. */
+function tsBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? "");
+}
+
+function typeErrors(files: readonly string[]): string[] {
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, "tsconfig.json"),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+      },
+    },
+  );
+  if (config === undefined) throw new Error("tsconfig.json could not be read");
+  const program = ts.createProgram(files, config.options);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter(
+      (diagnostic) => diagnostic.file !== undefined && files.includes(diagnostic.file.fileName),
+    )
+    .map((diagnostic) => {
+      const where = diagnostic.file?.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+      const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+      return `${diagnostic.file?.fileName}:${(where?.line ?? 0) + 1}: ${text}`;
+    });
+}
+
+describe("docs/*.md", () => {
+  it("has code blocks that type-check as programs", () => {
+    // Inside the repository, so the blocks resolve grammY and colloquy as the examples do.
+    const dir = mkdtempSync(join(root, "test", "docs", ".blocks-"));
+    try {
+      const files: string[] = [];
+      for (const name of readdirSync(docs).filter((file) => file.endsWith(".md"))) {
+        for (const [i, block] of tsBlocks(readFileSync(join(docs, name), "utf8")).entries()) {
+          const file = join(dir, `${name.replace(/\.md$/, "")}-${i + 1}.ts`);
+          // Each block is a module of its own, as an example file would be.
+          writeFileSync(file, `${block}\nexport {};\n`);
+          files.push(file);
+        }
+      }
+      expect(files.length).toBeGreaterThan(0);
+      expect(typeErrors(files)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
