@@ -13,8 +13,9 @@ import { LuaScript } from "./lua-script.js";
  * The Lua of a script that runs `body` (written against `KEYS` and `ARGV` as usual) once per call,
  * for calls packed as `keysPerCall` keys and `argsPerCall` arguments each, and answers the list of
  * the calls' results in order. The body's `KEYS[n]` and `ARGV[n]` are rewritten to index from the
- * call's own offset, so a call costs Redis no tables of its own. A call that fails answers its
- * error in its place and the others go on, as they would have run as scripts of their own.
+ * call's own offset, so a call costs Redis no tables of its own: the body may index them only with
+ * number literals. A call that fails answers its error in its place and the others go on, as they
+ * would have run as scripts of their own; a call that returns nothing answers `null`.
  */
 export function batchedLua(body: string, keysPerCall: number, argsPerCall: number): string {
   const offsetBody = body
@@ -27,7 +28,10 @@ end
 local results = {}
 for i = 0, #KEYS / ${keysPerCall} - 1 do
   local ok, result = pcall(call, i * ${keysPerCall}, i * ${argsPerCall})
-  if ok or type(result) == "table" then
+  -- A nil would end the list Redis sends back early; false is sent as a null in its place.
+  if ok and result == nil then
+    results[i + 1] = false
+  elseif ok or type(result) == "table" then
     results[i + 1] = result
   else
     results[i + 1] = {err = tostring(result)}

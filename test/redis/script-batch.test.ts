@@ -98,6 +98,18 @@ describe.skipIf(redis.skip !== undefined)("ScriptBatch", () => {
     expect(outcomes[2]).toEqual({ status: "fulfilled", value: [2, "after"] });
   });
 
+  it("answers null for a call that returns nothing, and keeps the later calls' places", async () => {
+    const client = redis.client();
+    const batch = new ScriptBatch(client, 'if ARGV[1] == "none" then return end\nreturn ARGV[1]', {
+      keys: 1,
+      args: 1,
+    });
+    const results = await Promise.all(
+      ["a", "none", "c"].map((arg, i) => batch.call([`k${i}`], [arg])),
+    );
+    expect(results).toEqual(["a", null, "c"]);
+  });
+
   it("rejects every call of a batch that never reached Redis", async () => {
     const offline = new Redis({
       port: await freePort(),
