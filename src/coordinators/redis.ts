@@ -48,7 +48,8 @@ const FIRST_RETRY_MS = 5;
  * leaves the marker and frees the scope. Extensions (every `leaseMs / 3`) are extra round trips,
  * only for handlers that run that long. Under load the round trips are shared: the claims (and the
  * finishes) made in one turn of the event loop go to Redis as one script call, so an instance
- * with a thousand updates in flight sends a handful of commands, not two thousand.
+ * with a thousand updates in flight sends a handful of commands, not two thousand. As a batch
+ * spans many scopes, the coordinator needs a standalone Redis (or a primary), not Redis Cluster.
  *
  * A claim on a busy scope joins the scope's queue in Redis and polls with jittered backoff (never
  * past the holder's lease): the scope goes to the waiter with the lowest `order` (the update id),
