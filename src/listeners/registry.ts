@@ -5,14 +5,12 @@
  * @module
  */
 import type { Update } from "@grammyjs/types";
-import { type CancelTimer, type Clock, systemClock } from "../clock.js";
+import { type Clock, systemClock } from "../clock.js";
 import {
   type CancelReason,
-  InvalidArgumentError,
   ListenerCancelledError,
   ListenerExistsError,
   ListenerTimeoutError,
-  TooManyListenersError,
 } from "../errors.js";
 import { type UpdateKeys, updateKeys } from "../keys.js";
 import { assertDurationMs, assertPositiveInteger } from "../validate.js";
@@ -32,32 +30,9 @@ import type {
   Offer,
   WaitOptions,
 } from "./types.js";
+import { groupKey, type Listener, members, WaitIndex } from "./wait-index.js";
 
 export type { CancelSelector, ListenerRegistryOptions, ListenerStats, Offer, WaitOptions };
-
-/**
- * The waits of a chat (or of a user alone, for chat-less waits), as an intrusive list: the caps
- * and `cancel` need them without a scan of the registry, and a list costs no allocation per wait.
- */
-interface Group<T> {
-  readonly key: string;
-  size: number;
-  head: Listener<T> | undefined;
-}
-
-interface Listener<T> {
-  readonly match: WaitMatch<T>;
-  readonly key: string;
-  readonly group: Group<T>;
-  previous: Listener<T> | undefined;
-  next: Listener<T> | undefined;
-  /** A listener from `listen`: it stays after delivering an update. */
-  readonly persistent: boolean;
-  resolve(event: T): void;
-  reject(error: Error): void;
-  stopTimer: CancelTimer | undefined;
-  stopAbort: (() => void) | undefined;
-}
 
 const NOT_CLAIMED = { claimed: false } as const;
 
@@ -74,23 +49,12 @@ const NOT_CLAIMED = { claimed: false } as const;
  * ```
  */
 export class ListenerRegistry<T = Update> {
-  readonly #buckets = new Map<string, Listener<T>[]>();
-  /** Waits per chat and per user in a chat (or per user alone): caps, and `cancel` without a scan. */
-  readonly #groups = new Map<string, Group<T>>();
-  /**
-   * How many waits each chat id has, and each user id has outside any chat. Most offered updates
-   * match no wait; these numeric keys turn them away before any key string is built.
-   */
-  readonly #chatWaits = new Map<number, number>();
-  readonly #userWaits = new Map<number, number>();
+  readonly #index: WaitIndex<T>;
   readonly #keysOf: (event: T) => UpdateKeys;
   readonly #clock: Clock;
   readonly #defaultTimeoutMs: number | undefined;
-  readonly #maxPerUser: number;
-  readonly #maxPerChat: number;
   readonly #onError: (error: unknown) => void;
   readonly #onChange: ((match: MatchScope, delta: 1 | -1) => void) | undefined;
-  #size = 0;
   #answered = 0;
   #timeouts = 0;
   #cancellations = 0;
@@ -103,23 +67,24 @@ export class ListenerRegistry<T = Update> {
       assertDurationMs("defaultTimeoutMs", options.defaultTimeoutMs);
     }
     this.#defaultTimeoutMs = options.defaultTimeoutMs;
-    this.#maxPerUser = options.maxPerUser ?? 16;
-    this.#maxPerChat = options.maxPerChat ?? 256;
-    assertPositiveInteger("maxPerUser", this.#maxPerUser);
-    assertPositiveInteger("maxPerChat", this.#maxPerChat);
+    const maxPerUser = options.maxPerUser ?? 16;
+    const maxPerChat = options.maxPerChat ?? 256;
+    assertPositiveInteger("maxPerUser", maxPerUser);
+    assertPositiveInteger("maxPerChat", maxPerChat);
+    this.#index = new WaitIndex({ maxPerUser, maxPerChat });
     this.#onError = options.onError ?? ((error) => console.error("colloquy:", error));
     this.#onChange = options.onChange;
   }
 
   /** Pending waits. */
   get size(): number {
-    return this.#size;
+    return this.#index.size;
   }
 
   /** Pending waits and how earlier ones ended. */
   stats(): ListenerStats {
     return {
-      pending: this.#size,
+      pending: this.#index.size,
       answered: this.#answered,
       timeouts: this.#timeouts,
       cancellations: this.#cancellations,
@@ -175,14 +140,14 @@ export class ListenerRegistry<T = Update> {
     }
     const timeoutMs = persistent ? undefined : (options.timeoutMs ?? this.#defaultTimeoutMs);
     if (timeoutMs !== undefined) assertDurationMs("timeoutMs", timeoutMs);
-    const bucket = this.#buckets.get(key);
+    const bucket = this.#index.bucket(key);
     const twin = bucket?.find((other) => sameKinds(other.match, match));
     if (twin !== undefined && options.duplicate === "reject") {
       throw new ListenerExistsError(describeMatch(match));
     }
     // The twin shares every cap group, so ending it first frees the slot the new wait takes.
     if (twin !== undefined) this.#end(twin, "duplicate");
-    const group = this.#groupFor(match);
+    const group = this.#index.groupFor(match);
     const listener: Listener<T> = {
       match,
       key,
@@ -215,9 +180,9 @@ export class ListenerRegistry<T = Update> {
    * no wait. Returns whether (and by what) the update was claimed.
    */
   offer(event: T, keys: UpdateKeys = this.#keysOf(event)): Offer<T> {
-    if (this.#size === 0) return NOT_CLAIMED;
-    const chatHasWaits = keys.chatId !== undefined && this.#chatWaits.has(keys.chatId);
-    const userHasWaits = keys.userId !== undefined && this.#userWaits.has(keys.userId);
+    if (this.#index.size === 0) return NOT_CLAIMED;
+    const chatHasWaits = keys.chatId !== undefined && this.#index.hasChat(keys.chatId);
+    const userHasWaits = keys.userId !== undefined && this.#index.hasUser(keys.userId);
     if (!chatHasWaits && !userHasWaits) return NOT_CLAIMED;
     const base =
       chatHasWaits && keys.chatId !== undefined
@@ -225,7 +190,7 @@ export class ListenerRegistry<T = Update> {
         : undefined;
     let fallback: Listener<T> | undefined;
     for (const key of probeKeys(keys, base)) {
-      const bucket = this.#buckets.get(key);
+      const bucket = this.#index.bucket(key);
       if (bucket === undefined) continue;
       // Ending a wait changes the bucket; only a bucket of several needs a copy to walk.
       for (const listener of bucket.length === 1 ? bucket : [...bucket]) {
@@ -259,7 +224,7 @@ export class ListenerRegistry<T = Update> {
    * `ListenerCancelledError`. Returns how many ended.
    */
   cancel(selector: CancelSelector, reason: CancelReason = "cancelled"): number {
-    const group = this.#groups.get(selectorKey(selector));
+    const group = this.#index.group(groupKey(selector));
     if (group === undefined) return 0;
     let ended = 0;
     for (const listener of members(group)) {
@@ -275,9 +240,7 @@ export class ListenerRegistry<T = Update> {
   /** Ends every wait with reason "shutdown"; later waits reject at once. */
   shutdown(): void {
     this.#shutDown = true;
-    for (const bucket of [...this.#buckets.values()]) {
-      for (const listener of [...bucket]) this.#end(listener, "shutdown");
-    }
+    for (const listener of this.#index.all()) this.#end(listener, "shutdown");
   }
 
   /** A listener's callback runs inside `offer`: its errors must not escape into the caller. */
@@ -289,73 +252,18 @@ export class ListenerRegistry<T = Update> {
     }
   }
 
-  /** The wait's group, checking the caps; creates the group only once the wait is allowed. */
-  #groupFor(match: WaitMatch<T>): Group<T> {
-    const key =
-      match.chatId === undefined
-        ? `|u${match.userId}`
-        : chatBase(match.chatId, match.businessConnectionId);
-    const group = this.#groups.get(key);
-    if (group !== undefined) {
-      const chatLimit = match.chatId === undefined ? this.#maxPerUser : this.#maxPerChat;
-      if (group.size >= chatLimit) throw new TooManyListenersError(describeMatch(match), chatLimit);
-      if (match.chatId !== undefined && match.userId !== undefined) {
-        let ofUser = 0;
-        for (const other of members(group)) if (other.match.userId === match.userId) ofUser++;
-        if (ofUser >= this.#maxPerUser) {
-          throw new TooManyListenersError(describeMatch(match), this.#maxPerUser);
-        }
-      }
-      return group;
-    }
-    const created: Group<T> = { key, size: 0, head: undefined };
-    this.#groups.set(key, created);
-    return created;
-  }
-
   #add(listener: Listener<T>): void {
-    const bucket = this.#buckets.get(listener.key);
-    if (bucket === undefined) this.#buckets.set(listener.key, [listener]);
-    else bucket.push(listener);
-    const group = listener.group;
-    listener.next = group.head;
-    if (group.head !== undefined) group.head.previous = listener;
-    group.head = listener;
-    group.size++;
-    this.#count(listener.match, 1);
-    this.#size++;
+    this.#index.add(listener);
     this.#onChange?.(listener.match, 1);
   }
 
   /** Unindexes a wait and stops its timer; false when it had already ended. */
   #remove(listener: Listener<T>): boolean {
-    const bucket = this.#buckets.get(listener.key);
-    const at = bucket?.indexOf(listener) ?? -1;
-    if (bucket === undefined || at < 0) return false;
-    if (bucket.length === 1) this.#buckets.delete(listener.key);
-    else bucket.splice(at, 1);
-    const group = listener.group;
-    if (listener.previous === undefined) group.head = listener.next;
-    else listener.previous.next = listener.next;
-    if (listener.next !== undefined) listener.next.previous = listener.previous;
-    listener.previous = undefined;
-    listener.next = undefined;
-    if (--group.size === 0) this.#groups.delete(group.key);
-    this.#count(listener.match, -1);
+    if (!this.#index.remove(listener)) return false;
     listener.stopTimer?.();
     listener.stopAbort?.();
-    this.#size--;
     this.#onChange?.(listener.match, -1);
     return true;
-  }
-
-  #count(match: MatchScope, delta: 1 | -1): void {
-    const counts = match.chatId === undefined ? this.#userWaits : this.#chatWaits;
-    const id = match.chatId ?? match.userId;
-    if (id === undefined) return;
-    const count = (counts.get(id) ?? 0) + delta;
-    if (count === 0) counts.delete(id);
-    else counts.set(id, count);
   }
 
   #end(listener: Listener<T>, reason: CancelReason, cause?: unknown): void {
@@ -388,25 +296,4 @@ export class ListenerRegistry<T = Update> {
     }
     this.#fail(listener, new ListenerTimeoutError(describeMatch(listener.match), timeoutMs));
   }
-}
-
-/** A group's waits, newest first, safe to end while walking (the list is copied). */
-function members<T>(group: Group<T>): Listener<T>[] {
-  const out: Listener<T>[] = [];
-  for (let at = group.head; at !== undefined; at = at.next) out.push(at);
-  return out;
-}
-
-function selectorKey(selector: CancelSelector): string {
-  if (selector.chatId === undefined) {
-    if (selector.userId === undefined) {
-      throw new InvalidArgumentError(
-        "cancel selector",
-        "an object with chatId or userId",
-        selector,
-      );
-    }
-    return `|u${selector.userId}`;
-  }
-  return chatBase(selector.chatId, selector.businessConnectionId);
 }
