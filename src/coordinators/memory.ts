@@ -1,4 +1,4 @@
-import { type CancelTimer, type Clock, systemClock } from "../clock.js";
+import { type CancelTimer, systemClock } from "../clock.js";
 import {
   type Claim,
   type ClaimOptions,
@@ -7,6 +7,7 @@ import {
   checkCoordinatorOptions,
 } from "../coordinator.js";
 import { LockTimeoutError } from "../errors.js";
+import { ExpiringMap } from "../expiring-map.js";
 import { assertPositiveInteger } from "../validate.js";
 import { HeldClaim } from "./claim.js";
 import { DueList } from "./due-list.js";
@@ -55,9 +56,9 @@ export function createCoordinator(options: MemoryCoordinatorOptions = {}): Coord
   const dues = new DueList(clock);
   const maxMarkers = options.maxMarkers ?? 100_000;
   assertPositiveInteger("maxMarkers", maxMarkers);
-  const markers = new Expiring<true>(clock, markerTtlMs, maxMarkers);
+  const markers = new ExpiringMap<true>(clock, markerTtlMs, maxMarkers);
   /** Per scope, the highest order handled: what makes a claim late. */
-  const lastOrders = new Expiring<number>(clock, markerTtlMs, maxMarkers);
+  const lastOrders = new ExpiringMap<number>(clock, markerTtlMs, maxMarkers);
   const slots = new Map<string, Slot>();
 
   /** Gives `slot` to its first waiter that still wants it, or forgets it. */
@@ -136,41 +137,4 @@ export function createCoordinator(options: MemoryCoordinatorOptions = {}): Coord
       });
     },
   };
-}
-
-/**
- * Entries with one TTL for all (handled markers, scopes' last orders): insertion order is expiry
- * order, as setting an entry moves it to the end, so expired entries are dropped from the front as
- * the map is used, without a timer per entry; beyond `max` entries the oldest go first.
- */
-class Expiring<V> {
-  readonly #entries = new Map<string, { readonly value: V; readonly expiresAt: number }>();
-  readonly #clock: Clock;
-  readonly #ttlMs: number;
-  readonly #max: number;
-
-  constructor(clock: Clock, ttlMs: number, max: number) {
-    this.#clock = clock;
-    this.#ttlMs = ttlMs;
-    this.#max = max;
-  }
-
-  get(key: string): V | undefined {
-    this.#sweep();
-    return this.#entries.get(key)?.value;
-  }
-
-  set(key: string, value: V): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: this.#clock.now() + this.#ttlMs });
-    this.#sweep();
-  }
-
-  #sweep(): void {
-    const now = this.#clock.now();
-    for (const [key, { expiresAt }] of this.#entries) {
-      if (expiresAt > now && this.#entries.size <= this.#max) return;
-      this.#entries.delete(key);
-    }
-  }
 }

@@ -10,6 +10,7 @@ import {
 } from "../coordinator.js";
 import { LockTimeoutError } from "../errors.js";
 import { LuaScript } from "../redis/lua-script.js";
+import { backoffMs, pause } from "../redis/retry.js";
 import { ScriptBatch } from "../redis/script-batch.js";
 import { assertDurationMs } from "../validate.js";
 import { HeldClaim, type ScopeHold } from "./claim.js";
@@ -144,14 +145,11 @@ export class RedisCoordinator implements Coordinator {
       }
       // Never sleep past the holder's lease: a stopped holder is taken over as soon as it expires.
       const untilExpiry = pttl > 0 ? pttl : Number.POSITIVE_INFINITY;
-      await pause(this.#clock, Math.min(leftMs, untilExpiry, this.#backoffMs(attempt)));
+      await pause(
+        this.#clock,
+        Math.min(leftMs, untilExpiry, backoffMs(attempt, FIRST_RETRY_MS, this.#maxRetryMs)),
+      );
     }
-  }
-
-  #backoffMs(attempt: number): number {
-    const ceiling = Math.min(this.#maxRetryMs, FIRST_RETRY_MS * 2 ** attempt);
-    // Jitter spreads out waiters that started together, so they do not poll in lockstep.
-    return ceiling / 2 + (Math.random() * ceiling) / 2;
   }
 }
 
@@ -190,8 +188,4 @@ class RedisHold implements ScopeHold {
     const args = [this.#owner, handled ? "1" : "0", this.#markerTtlMs, this.#order];
     await this.#finishes.call(this.#keys, args);
   }
-}
-
-function pause(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimer(ms, resolve));
 }

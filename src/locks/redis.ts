@@ -9,6 +9,7 @@ import {
   leaseExpiredError,
 } from "../lock.js";
 import { LuaScript } from "../redis/lua-script.js";
+import { backoffMs, pause } from "../redis/retry.js";
 import { assertDurationMs } from "../validate.js";
 
 /** Options of {@link RedisLock}. */
@@ -87,14 +88,12 @@ export class RedisLock implements Lock {
       signal?.throwIfAborted();
       const leftMs = waitUntil - this.#clock.now();
       if (leftMs <= 0) return undefined;
-      await pause(this.#clock, Math.min(leftMs, this.#backoffMs(attempt)), signal);
+      await pause(
+        this.#clock,
+        Math.min(leftMs, backoffMs(attempt, FIRST_RETRY_MS, this.#maxRetryMs)),
+        signal,
+      );
     }
-  }
-
-  #backoffMs(attempt: number): number {
-    const ceiling = Math.min(this.#maxRetryMs, FIRST_RETRY_MS * 2 ** attempt);
-    // Jitter spreads out waiters that started together, so they do not retry in lockstep.
-    return ceiling / 2 + (Math.random() * ceiling) / 2;
   }
 }
 
@@ -169,18 +168,4 @@ class RedisLease implements Lease {
     this.#cancelDeadline();
     this.#controller.abort(reason);
   }
-}
-
-function pause(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      cancel();
-      reject(signal?.reason);
-    };
-    const cancel = clock.setTimer(ms, () => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    });
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
