@@ -52,9 +52,7 @@ function fromChatUser(keys: Mutable<UpdateKeys>, chat: Chat | undefined, user?: 
 }
 
 /**
- * Reads the chat, user, topic, message and business-connection ids of any update. Read once per
- * update object: every middleware that asks again (coordination, asks, flows, delegation) gets
- * the same result, which is read-only.
+ * Reads the chat, user, topic, message and business-connection ids of any update.
  *
  * @example
  * ```ts
@@ -64,18 +62,6 @@ function fromChatUser(keys: Mutable<UpdateKeys>, chat: Chat | undefined, user?: 
  * ```
  */
 export function updateKeys(update: Update): UpdateKeys {
-  let keys = readKeys.get(update);
-  if (keys === undefined) {
-    keys = readUpdateKeys(update);
-    readKeys.set(update, keys);
-  }
-  return keys;
-}
-
-/** Keys already read, by update object; an update that is gone takes its keys with it. */
-const readKeys = new WeakMap<Update, UpdateKeys>();
-
-function readUpdateKeys(update: Update): UpdateKeys {
   const kind = kindOf(update);
   const keys: Mutable<UpdateKeys> = { kind };
   const u = update;

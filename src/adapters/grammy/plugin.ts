@@ -23,6 +23,7 @@ import { watchStaleSession } from "./stale-session.js";
 import {
   ask,
   DEPS,
+  keysOf,
   type PluginContext,
   type PluginMatch,
   RUN,
@@ -142,7 +143,7 @@ export function colloquy<C extends Context = Context>(
     ctx.waitFor = methods.waitFor;
     ctx.waitForCallbackQuery = methods.waitForCallbackQuery;
     ctx[DEPS] = deps;
-    const offer = registry.offer(ctx);
+    const offer = registry.offer(ctx, keysOf(ctx));
     if (!offer.claimed) {
       const run = new Run(ctx.update.update_id);
       ctx[RUN] = run;
