@@ -15,274 +15,28 @@
  *
  * @module
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Update } from "@grammyjs/types";
-import { type Lock, MemoryLock, MemoryStorage, type Storage } from "colloquy";
-import { colloquy } from "colloquy/grammy";
+import { MemoryLock, MemoryStorage } from "colloquy";
 import { RedisLock, RedisStorage } from "colloquy/redis";
 import { SqliteStorage } from "colloquy/sqlite";
 import type { UpdateFactory } from "colloquy/testing";
-import { Bot, type Context, type SessionFlavor, session } from "grammy";
-import { Scenes, Telegraf, session as telegrafSession } from "telegraf";
-import { installOrder, type OrderContext } from "../../examples/demo/order/index.js";
-import { buttons, orderTexts as texts } from "../../examples/demo/order/texts.js";
+import { buttons } from "../../examples/demo/order/texts.js";
+import { tempDir } from "../../test/support/temp-dir.js";
 import { ratio } from "../harness/figures.js";
 import type { BenchRow, BenchSuite, Figure } from "../harness/types.js";
-import { benchBotInfo } from "../stubs/bot-api.js";
-import { stubFetch } from "../stubs/grammy-fetch.js";
-import { stubTelegraf } from "../stubs/telegraf.js";
-import { settle } from "./bots.js";
-import { type Feed, type FeedMode, feedWave, makeUsers, sumTimings, type Timing } from "./drive.js";
+import { type FeedMode, feedWave, makeUsers, sumTimings, type Timing } from "./drive.js";
 import { expectCount, perUpdate } from "./measure.js";
+import {
+  colloquyOrderBot,
+  ITEMS,
+  MESSAGES_PER_USER,
+  type OrderBot,
+  sessionOrderBot,
+  UPDATES_PER_USER,
+  wizardOrderBot,
+} from "./order-bots.js";
 import { countingClient, ifRedis, withRedis } from "./redis-server.js";
-
-/** Items each user puts in the cart. */
-const ITEMS = Array.from({ length: 5 }, (_, i) => `Item ${i + 1}`);
-/** Updates per user: `/order`, `Yes`, the items, `Finish`. */
-const UPDATES_PER_USER = ITEMS.length + 3;
-/** Messages the bot sends per user: 1 + 2 (Yes) + 2 per item + 3 (Finish). */
-const MESSAGES_PER_USER = 1 + 2 + 2 * ITEMS.length + 3;
-/** What `Finish` says with the full cart, and how that text reads inside a JSON request body. */
-const ORDERING = texts.ordering(ITEMS);
-const ORDERING_JSON = `"text":${JSON.stringify(ORDERING)}`;
-
-/** A bot under test, and what it did. */
-interface OrderBot {
-  readonly feed: Feed;
-  /** `sendMessage` calls made. */
-  sent(): number;
-  /** `Ordering <the full cart>` messages sent: orders that went through with every item. */
-  ordered(): number;
-  /** Text messages no handler took (should be none). */
-  unclaimed(): number;
-  close(): Promise<void>;
-}
-
-/** Counts the messages a bot sends, and those that place the full order. */
-class SendCounter {
-  sent = 0;
-  ordered = 0;
-
-  /** One API call; `placesOrder`: it sends the `Ordering <the full cart>` text. */
-  count(method: string, placesOrder: boolean): void {
-    if (method !== "sendMessage") return;
-    this.sent++;
-    if (placesOrder) this.ordered++;
-  }
-}
-
-type GrammyFetch = typeof stubFetch;
-
-/** A grammY bot on the stub Bot API that counts what it sends, as the fetch sees it. */
-function countingBot<C extends Context>(counter: SendCounter): Bot<C> {
-  const fetch = ((url: string, init?: { body?: unknown }) => {
-    const body = typeof init?.body === "string" ? init.body : "";
-    const method = url.slice(url.lastIndexOf("/") + 1);
-    counter.count(method, body.includes(ORDERING_JSON));
-    return (stubFetch as unknown as (url: string, init?: unknown) => unknown)(url, init);
-  }) as unknown as GrammyFetch;
-  return new Bot<C>("42:bench", { botInfo: benchBotInfo, client: { fetch } });
-}
-
-function keyboard(...labels: string[]) {
-  return { reply_markup: { keyboard: [labels.map((text) => ({ text }))], resize_keyboard: true } };
-}
-
-/** colloquy: the demo's `/order` node flow on `storage` and `lock`. */
-function colloquyOrderBot(storage: Storage, lock: Lock): OrderBot {
-  const counter = new SendCounter();
-  const bot = countingBot<OrderContext>(counter);
-  const errors: unknown[] = [];
-  const plugin = colloquy<OrderContext>({ onError: (error) => errors.push(error) });
-  bot.use(plugin);
-  installOrder(bot, { storage, lock, prefix: "bench:" });
-  let unclaimed = 0;
-  bot.on("message", () => {
-    unclaimed++;
-  });
-  return {
-    feed: (update) => bot.handleUpdate(update),
-    sent: () => counter.sent,
-    ordered: () => counter.ordered,
-    unclaimed: () => unclaimed,
-    async close() {
-      plugin.shutdown();
-      await settle();
-      if (errors.length > 0) throw errors[0];
-    },
-  };
-}
-
-/** Where a user is in the grammY `session()` version. */
-interface OrderSession {
-  node: "none" | "menu" | "hungry" | "hold";
-  order: string[];
-}
-type SessionContext = Context & SessionFlavor<OrderSession>;
-
-/** The same flow as a plain state machine in grammY `session()` data (in memory, its default). */
-function sessionOrderBot(): OrderBot {
-  const counter = new SendCounter();
-  const bot = countingBot<SessionContext>(counter);
-  bot.use(session({ initial: (): OrderSession => ({ node: "none", order: [] }) }));
-  const toMenu = (ctx: SessionContext) => {
-    ctx.session.node = "menu";
-    return ctx.reply(texts.again, keyboard(buttons.yes, buttons.no));
-  };
-  bot.command("order", async (ctx) => {
-    ctx.session.node = "menu";
-    await ctx.reply(
-      texts.hello(ctx.from?.first_name ?? "there"),
-      keyboard(buttons.yes, buttons.no),
-    );
-  });
-  bot.on("message:text", async (ctx, next) => {
-    const text = ctx.message.text;
-    const state = ctx.session;
-    switch (state.node) {
-      case "none":
-        return next();
-      case "menu":
-        if (text === buttons.yes) {
-          await ctx.reply(texts.gotYou);
-          state.node = "hungry";
-          state.order = [];
-          await ctx.reply(texts.whatToOrder([]), keyboard(buttons.finish, buttons.cancel));
-        } else if (text === buttons.no) {
-          await ctx.reply(texts.later, { reply_markup: { remove_keyboard: true } });
-          state.node = "hold";
-        } else {
-          await ctx.reply(texts.sayWhat);
-        }
-        return;
-      case "hungry":
-        if (text === buttons.finish) {
-          if (state.order.length === 0) {
-            await ctx.reply(texts.cartEmpty);
-            return;
-          }
-          await ctx.reply(texts.ordering(state.order));
-          await ctx.reply(texts.ordered);
-          await toMenu(ctx);
-        } else if (text === buttons.cancel) {
-          await ctx.reply(texts.orderCancelled);
-          await toMenu(ctx);
-        } else {
-          await ctx.reply(texts.added(text));
-          state.order = [...state.order, text];
-          await ctx.reply(texts.whatToOrder(state.order), keyboard(buttons.finish, buttons.cancel));
-        }
-        return;
-      case "hold":
-        await toMenu(ctx);
-        return;
-    }
-  });
-  let unclaimed = 0;
-  bot.on("message", () => {
-    unclaimed++;
-  });
-  return {
-    feed: (update) => bot.handleUpdate(update),
-    sent: () => counter.sent,
-    ordered: () => counter.ordered,
-    unclaimed: () => unclaimed,
-    close: settle,
-  };
-}
-
-type WizardContext = Scenes.WizardContext;
-type Step = (ctx: WizardContext) => Promise<unknown>;
-
-/** The same flow as a Telegraf WizardScene (in-memory session, its default). */
-function wizardOrderBot(): OrderBot {
-  stubTelegraf();
-  const counter = new SendCounter();
-  const cart = (ctx: WizardContext) => ctx.wizard.state as { order?: string[] };
-  const MENU = 1;
-  const HUNGRY = 2;
-  const HOLD = 3;
-  const toMenu = async (ctx: WizardContext) => {
-    await ctx.reply(texts.again, keyboard(buttons.yes, buttons.no));
-    return ctx.wizard.selectStep(MENU);
-  };
-  const steps: Step[] = [
-    async (ctx) => {
-      await ctx.reply(
-        texts.hello(ctx.from?.first_name ?? "there"),
-        keyboard(buttons.yes, buttons.no),
-      );
-      return ctx.wizard.selectStep(MENU);
-    },
-    async (ctx) => {
-      const text = ctx.text;
-      if (text === buttons.yes) {
-        await ctx.reply(texts.gotYou);
-        cart(ctx).order = [];
-        await ctx.reply(texts.whatToOrder([]), keyboard(buttons.finish, buttons.cancel));
-        return ctx.wizard.selectStep(HUNGRY);
-      }
-      if (text === buttons.no) {
-        await ctx.reply(texts.later, { reply_markup: { remove_keyboard: true } });
-        return ctx.wizard.selectStep(HOLD);
-      }
-      return ctx.reply(texts.sayWhat);
-    },
-    async (ctx) => {
-      const text = ctx.text ?? "";
-      const order = cart(ctx).order ?? [];
-      if (text === buttons.finish) {
-        if (order.length === 0) return ctx.reply(texts.cartEmpty);
-        await ctx.reply(texts.ordering(order));
-        await ctx.reply(texts.ordered);
-        return toMenu(ctx);
-      }
-      if (text === buttons.cancel) {
-        await ctx.reply(texts.orderCancelled);
-        return toMenu(ctx);
-      }
-      await ctx.reply(texts.added(text));
-      cart(ctx).order = [...order, text];
-      return ctx.reply(
-        texts.whatToOrder([...order, text]),
-        keyboard(buttons.finish, buttons.cancel),
-      );
-    },
-    toMenu,
-  ];
-  const scene = new Scenes.WizardScene<WizardContext>("order", ...steps);
-  const bot = new Telegraf<WizardContext>("42:bench");
-  bot.botInfo = benchBotInfo;
-  // Telegraf makes a Telegram instance per update, and the stub replaced the prototype's
-  // callApi for every bot; so the counting goes on each update's instance, first thing.
-  bot.use((ctx, next) => {
-    const telegram = ctx.telegram as unknown as {
-      callApi(method: string, payload: unknown, options?: unknown): Promise<unknown>;
-    };
-    const callApi = telegram.callApi;
-    telegram.callApi = (method, payload, options) => {
-      counter.count(method, (payload as { text?: unknown } | undefined)?.text === ORDERING);
-      return callApi.call(telegram, method, payload, options);
-    };
-    return next();
-  });
-  bot.use(telegrafSession());
-  bot.use(new Scenes.Stage<WizardContext>([scene]).middleware());
-  bot.command("order", (ctx) => ctx.scene.enter("order"));
-  let unclaimed = 0;
-  bot.on("message", () => {
-    unclaimed++;
-  });
-  return {
-    feed: (update) => bot.handleUpdate(update as never),
-    sent: () => counter.sent,
-    ordered: () => counter.ordered,
-    unclaimed: () => unclaimed,
-    close: settle,
-  };
-}
 
 /** Each user's updates, wave by wave: `/order`, `Yes`, the items, `Finish`. */
 function waves(users: readonly UpdateFactory[]): Update[][] {
@@ -312,11 +66,6 @@ interface Variant {
   setup(redisPort: number | undefined): Promise<Setup>;
 }
 
-async function tempDir() {
-  const path = await mkdtemp(join(tmpdir(), "colloquy-bench-"));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
-}
-
 const variants: readonly Variant[] = [
   {
     id: "colloquy/memory",
@@ -332,7 +81,7 @@ const variants: readonly Variant[] = [
     title: "colloquy node flow, SqliteStorage (temp file) + MemoryLock",
     users: 500,
     setup: async () => {
-      const dir = await tempDir();
+      const dir = await tempDir("bench");
       const storage = new SqliteStorage({ path: join(dir.path, "order.db") });
       return {
         bot: colloquyOrderBot(storage, new MemoryLock()),

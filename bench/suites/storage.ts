@@ -9,8 +9,6 @@
  *
  * @module
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RedisAdapter } from "@grammyjs/storage-redis";
 import { fromGrammyStorage, type JsonValue, MemoryStorage, type Storage } from "colloquy";
@@ -19,6 +17,7 @@ import { RedisStorage } from "colloquy/redis";
 import { SqliteStorage } from "colloquy/sqlite";
 import { MemorySessionStorage } from "grammy";
 import { Redis } from "ioredis";
+import { tempDir } from "../../test/support/temp-dir.js";
 import { ratio } from "../harness/figures.js";
 import type { BenchRow, BenchSuite, Figure, MeasureContext } from "../harness/types.js";
 import type { Timing } from "./drive.js";
@@ -65,11 +64,6 @@ interface Backend<S> {
   readonly open: Opener<S>;
 }
 
-async function tempDir(): Promise<{ path: string; remove(): Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), "colloquy-bench-"));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
-}
-
 function redisClient(port: number | undefined): Redis {
   if (port === undefined) throw new Error("bench: this row needs a redis-server");
   return new Redis({ port, host: "127.0.0.1" });
@@ -101,7 +95,7 @@ const colloquyBackends: readonly Backend<Storage>[] = [
     ops: 100,
     keys: 20,
     open: async () => {
-      const dir = await tempDir();
+      const dir = await tempDir("bench");
       const store = new FileStorage({ dir: dir.path });
       return {
         store,
@@ -117,7 +111,7 @@ const colloquyBackends: readonly Backend<Storage>[] = [
     title: "colloquy SqliteStorage (temp file, WAL)",
     ops: 3000,
     open: async () => {
-      const dir = await tempDir();
+      const dir = await tempDir("bench");
       const store = new SqliteStorage({ path: join(dir.path, "bench.db") });
       return {
         store,
