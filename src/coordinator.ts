@@ -15,7 +15,7 @@
  */
 import type { Message, Update } from "@grammyjs/types";
 import type { Clock } from "./clock.js";
-import { type Scope, scopes, updateKeys } from "./keys.js";
+import { type Scope, scopes, type UpdateKeys, updateKeys } from "./keys.js";
 import { assertDurationMs } from "./validate.js";
 
 /** How a claim ended: its update was handled, or it is left for another instance or a retry. */
@@ -168,6 +168,7 @@ const MESSAGE_KINDS: ReadonlySet<string> = new Set([
 
 /**
  * The identity, scope and order under which `coordinate()` claims an update of bot `botId`.
+ * `keys` are the update's {@link updateKeys}, for a caller that has read them already.
  *
  * @example
  * ```ts
@@ -177,8 +178,12 @@ const MESSAGE_KINDS: ReadonlySet<string> = new Set([
  * // { identity: "chat:42/message:1001", scope: "chat:42", order: 1001 }
  * ```
  */
-export function claimKeys(update: Update, botId: number, options: ClaimKeyOptions = {}): ClaimKeys {
-  const keys = updateKeys(update);
+export function claimKeys(
+  update: Update,
+  botId: number,
+  options: ClaimKeyOptions = {},
+  keys: UpdateKeys = updateKeys(update),
+): ClaimKeys {
   const bot = `bot:${botId}`;
   const byUpdate = `${bot}/update:${update.update_id}`;
   const scoped = (options.scope ?? scopes.chat)(keys);

@@ -18,7 +18,7 @@ export class ExpiringMap<V> {
   readonly #ttlMs: number;
   readonly #max: number;
 
-  constructor(clock: Clock, ttlMs: number, max = Number.POSITIVE_INFINITY) {
+  constructor(clock: Clock, ttlMs: number, max: number = Number.POSITIVE_INFINITY) {
     this.#clock = clock;
     this.#ttlMs = ttlMs;
     this.#max = max;

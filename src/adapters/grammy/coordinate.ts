@@ -8,6 +8,7 @@ import type { Context, MiddlewareFn } from "grammy";
 import { type Claim, type Coordinator, claimKeys, type IdentityMode } from "../../coordinator.js";
 import { InvalidArgumentError, UnhandledUpdateError } from "../../errors.js";
 import type { Scope } from "../../keys.js";
+import { keysOf } from "./context-keys.js";
 
 const debug = createDebug("colloquy:coordinate");
 
@@ -135,7 +136,7 @@ export function coordinate<C extends Context = Context>(
     ...(options.scope === undefined ? {} : { scope: options.scope }),
   };
   return async (ctx, next) => {
-    const { identity, scope, order } = claimKeys(ctx.update, ctx.me.id, keyOptions);
+    const { identity, scope, order } = claimKeys(ctx.update, ctx.me.id, keyOptions, keysOf(ctx));
     const claim = await coordinator.claim(identity, scope, order === undefined ? {} : { order });
     if (claim === undefined) {
       debug("%s was handled already: skipped", identity);

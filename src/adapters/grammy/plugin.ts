@@ -17,13 +17,13 @@ import {
   type WaitOptions,
 } from "../../listeners/registry.js";
 import { type BypassOption, bypassPredicate } from "./answers.js";
+import { keysOf } from "./context-keys.js";
 import type { ColloquyFlavor } from "./flavor.js";
 import { Run } from "./run.js";
 import { watchStaleSession } from "./stale-session.js";
 import {
   ask,
   DEPS,
-  keysOf,
   type PluginContext,
   type PluginMatch,
   RUN,

@@ -7,10 +7,11 @@
 import type { Update } from "@grammyjs/types";
 import { type Context, matchFilter } from "grammy";
 import { type CaptureCriteria, capture } from "../../capture.js";
-import { type UpdateKeys, type UpdateKind, updateKeys } from "../../keys.js";
+import type { UpdateKind } from "../../keys.js";
 import type { WaitMatch } from "../../listeners/match.js";
 import type { ListenerRegistry } from "../../listeners/registry.js";
 import { type BypassOption, bypassPredicate, isAnswer } from "./answers.js";
+import { keysOf } from "./context-keys.js";
 import type {
   AskOptions,
   ColloquyFlavor,
@@ -25,22 +26,8 @@ export const RUN: unique symbol = Symbol("colloquy.run");
 /** The plugin that saw a context, for helpers that take only the context (`telegramIo`). */
 export const DEPS: unique symbol = Symbol("colloquy.deps");
 
-/** The keys of a context's update, read once by the middleware and reused by its waits. */
-export const KEYS: unique symbol = Symbol("colloquy.keys");
-
 /** A context the plugin's middleware has seen. */
-export type PluginContext = Context &
-  ColloquyFlavor & { [RUN]?: Run; [DEPS]?: WaitDeps; [KEYS]?: UpdateKeys };
-
-/** The keys of `ctx`'s update, read once. */
-export function keysOf(ctx: PluginContext): UpdateKeys {
-  let keys = ctx[KEYS];
-  if (keys === undefined) {
-    keys = updateKeys(ctx.update);
-    ctx[KEYS] = keys;
-  }
-  return keys;
-}
+export type PluginContext = Context & ColloquyFlavor & { [RUN]?: Run; [DEPS]?: WaitDeps };
 
 /** A wait made by the plugin: the run it suspends, and whether to answer button presses. */
 export interface PluginMatch extends WaitMatch<PluginContext> {
