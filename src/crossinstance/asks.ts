@@ -8,8 +8,8 @@ import type { Update } from "@grammyjs/types";
 import createDebug from "debug";
 import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
 import type { Redis } from "ioredis";
+import { keysOf } from "../adapters/grammy/context-keys.js";
 import { type CancelTimer, type Clock, systemClock } from "../clock.js";
-import { updateKeys } from "../keys.js";
 import type { MatchScope } from "../listeners/match.js";
 import { assertDurationMs } from "../validate.js";
 import { RemoteWaiters } from "./directory.js";
@@ -216,7 +216,7 @@ export function crossInstanceAsks(options: CrossInstanceAsksOptions): CrossInsta
   const middleware: MiddlewareFn<Context> = async (ctx, next) => {
     const update = ctx.update;
     if (remote.size === 0 || handedIn.has(update.update_id)) return next();
-    const owner = remote.ownerOf(scopesOfUpdate(updateKeys(update)), clock.now());
+    const owner = remote.ownerOf(scopesOfUpdate(keysOf(ctx)), clock.now());
     if (owner === undefined) return next();
     debug("update %d handed to %s", update.update_id, owner);
     if (await handOff(owner, update)) {
