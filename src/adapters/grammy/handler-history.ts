@@ -9,7 +9,8 @@ import type { Context, MiddlewareFn } from "grammy";
 import { InvalidArgumentError, UnknownStepError } from "../../errors.js";
 import type { History, HistoryRecord } from "../../history.js";
 import { type JsonValue, toJsonText } from "../../json.js";
-import { type Scope, scopes, updateKeys } from "../../keys.js";
+import { type Scope, scopes } from "../../keys.js";
+import { keysOf } from "./context-keys.js";
 
 /**
  * A named step's handler. It receives its inputs as `data`, not from the update: on a replay it
@@ -98,7 +99,7 @@ export function handlerHistory<C extends Context>(
 ): HandlerHistory<C> {
   const scope = options.scope ?? scopes.userInChat;
   const handlers = new Map<string, StepHandler<C, JsonValue>>();
-  const scopeOf = (ctx: C) => scope(updateKeys(ctx.update));
+  const scopeOf = (ctx: C) => scope(keysOf(ctx));
 
   const run = async (record: HistoryRecord, ctx: C) => {
     const handler = handlers.get(record.step);

@@ -7,9 +7,10 @@
  */
 import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
 import { InvalidArgumentError } from "../../errors.js";
-import { type Scope, scopes, updateKeys } from "../../keys.js";
+import { type Scope, scopes } from "../../keys.js";
 import type { StateStore } from "../../state/state-store.js";
 import type { StepRef, StepRegistry } from "../../state/steps.js";
+import { keysOf } from "./context-keys.js";
 
 const STATES: unique symbol = Symbol("colloquy.states");
 
@@ -66,7 +67,7 @@ export function nextSteps<C extends Context>(
 ): MiddlewareObj<C> {
   const scope = options.scope ?? scopes.userInChat;
   const middleware: MiddlewareFn<C> = async (ctx, next) => {
-    const key = scope(updateKeys(ctx.update));
+    const key = scope(keysOf(ctx));
     (ctx as WithStates)[STATES] = { store, key };
     const step = key === undefined ? undefined : await store.takeNextStep(key);
     if (step === undefined) return next();
