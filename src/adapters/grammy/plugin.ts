@@ -14,6 +14,7 @@ import type { MatchScope, WaitMatch } from "../../listeners/match.js";
 import {
   ListenerRegistry,
   type ListenerStats,
+  type Offer,
   type WaitOptions,
 } from "../../listeners/registry.js";
 import { type BypassOption, bypassPredicate } from "./answers.js";
@@ -118,11 +119,35 @@ export function colloquy<C extends Context = Context>(
   });
   // Keyed weakly by run: a finished run and its watch go away together.
   const staleSessions = new WeakMap<Run, ReturnType<typeof watchStaleSession>>();
+  /** Hands an update that a wait claimed to that wait's handler, or to its `otherwise`. */
+  const deliver = async (ctx: PluginContext, offer: Offer<PluginContext>): Promise<void> => {
+    if (!offer.claimed) return;
+    if (offer.by === "otherwise") {
+      debug("update %d handled by a wait's otherwise", ctx.update.update_id);
+      await offer.handle(ctx);
+      return;
+    }
+    const match = offer.match as PluginMatch;
+    debug("update %d answered a wait", ctx.update.update_id);
+    if (match.answerCallback && ctx.callbackQuery !== undefined) {
+      ctx.answerCallbackQuery().catch(report);
+    }
+    const run = match.run;
+    if (run === undefined) return;
+    ctx[RUN] = run;
+    await run.resume(ctx.update.update_id);
+    staleSessions.get(run)?.check();
+  };
   const deps: WaitDeps = {
     registry,
     bypass: bypassPredicate(options.bypass ?? true),
     onWaitError: options.onWaitError,
     report,
+    async offer(ctx) {
+      const offer = registry.offer(ctx, keysOf(ctx));
+      await deliver(ctx, offer);
+      return offer.claimed;
+    },
   };
   // Shared by every context: the methods find the context through `this`, so dispatching an
   // update allocates no closures.
@@ -144,31 +169,15 @@ export function colloquy<C extends Context = Context>(
     ctx.waitForCallbackQuery = methods.waitForCallbackQuery;
     ctx[DEPS] = deps;
     const offer = registry.offer(ctx, keysOf(ctx));
-    if (!offer.claimed) {
-      const run = new Run(ctx.update.update_id);
-      ctx[RUN] = run;
-      if (development && "session" in ctx) {
-        const watch = watchStaleSession(ctx);
-        run.onSuspend(() => watch.suspended());
-        staleSessions.set(run, watch);
-      }
-      return run.start(next, onError);
-    }
-    if (offer.by === "otherwise") {
-      debug("update %d handled by a wait's otherwise", ctx.update.update_id);
-      await offer.handle(ctx);
-      return;
-    }
-    const match = offer.match as PluginMatch;
-    debug("update %d answered a wait", ctx.update.update_id);
-    if (match.answerCallback && ctx.callbackQuery !== undefined) {
-      ctx.answerCallbackQuery().catch(report);
-    }
-    const run = match.run;
-    if (run === undefined) return;
+    if (offer.claimed) return deliver(ctx, offer);
+    const run = new Run(ctx.update.update_id);
     ctx[RUN] = run;
-    await run.resume(ctx.update.update_id);
-    staleSessions.get(run)?.check();
+    if (development && "session" in ctx) {
+      const watch = watchStaleSession(ctx);
+      run.onSuspend(() => watch.suspended());
+      staleSessions.set(run, watch);
+    }
+    return run.start(next, onError);
   };
 
   return {

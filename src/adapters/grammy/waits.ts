@@ -26,8 +26,28 @@ export const RUN: unique symbol = Symbol("colloquy.run");
 /** The plugin that saw a context, for helpers that take only the context (`telegramIo`). */
 export const DEPS: unique symbol = Symbol("colloquy.deps");
 
+/**
+ * Set on the contexts a durable conversation holds: their waits go through the conversation,
+ * which journals them (and answers them from its journal on replay), instead of straight to the
+ * registry.
+ */
+export const WAIT: unique symbol = Symbol("colloquy.wait");
+
+/** The methods that wait, as a conversation's journal names them. */
+export type WaitMethod = "ask" | "waitFor" | "waitForCallbackQuery";
+
+/** A wait as {@link waitIn} makes it; a conversation puts its own in front. */
+export type WaitStep = (
+  deps: WaitDeps,
+  ctx: PluginContext,
+  parts: WaitParts,
+  options: WaitForOptions<PluginContext>,
+  method: WaitMethod,
+) => Promise<PluginContext>;
+
 /** A context the plugin's middleware has seen. */
-export type PluginContext = Context & ColloquyFlavor & { [RUN]?: Run; [DEPS]?: WaitDeps };
+export type PluginContext = Context &
+  ColloquyFlavor & { [RUN]?: Run; [DEPS]?: WaitDeps; [WAIT]?: WaitStep };
 
 /** A wait made by the plugin: the run it suspends, and whether to answer button presses. */
 export interface PluginMatch extends WaitMatch<PluginContext> {
@@ -49,6 +69,12 @@ export interface WaitDeps {
   readonly bypass: ((ctx: Context) => boolean) | undefined;
   readonly onWaitError: ((error: unknown, ctx: Context) => unknown) | undefined;
   readonly report: (error: unknown) => void;
+  /**
+   * Offers `ctx` to the pending waits again, as the plugin's middleware did when it first saw it:
+   * a conversation that was just rebuilt by replay waits now where it did not before. Resolves
+   * `true`, once the answered handler suspended again or ended, when a wait took the update.
+   */
+  readonly offer: (ctx: PluginContext) => Promise<boolean>;
 }
 
 const MESSAGE_KINDS: readonly UpdateKind[] = ["message", "business_message", "channel_post"];
@@ -72,7 +98,7 @@ function pressTest(answer: PluginContext, match: WaitMatch<PluginContext>): bool
 }
 
 /** What a method adds to the scope of its context to make a wait. */
-interface WaitParts {
+export interface WaitParts {
   readonly kinds?: readonly UpdateKind[] | undefined;
   readonly filter?: ((ctx: PluginContext, match: WaitMatch<PluginContext>) => boolean) | undefined;
   readonly test?: ((ctx: PluginContext) => boolean) | undefined;
@@ -126,7 +152,7 @@ function failedWait(error: unknown, match: WaitMatch<PluginContext>): void {
 }
 
 /** Registers a wait for `ctx`'s scope, suspends its run, and resolves to the answering context. */
-function waitIn(
+export function waitIn(
   deps: WaitDeps,
   ctx: PluginContext,
   parts: WaitParts,
@@ -186,7 +212,7 @@ export async function ask(
   if (run !== undefined) run.promptMessageId = promptId;
   const hasButtons =
     options.reply_markup !== undefined && "inline_keyboard" in options.reply_markup;
-  return waitIn(
+  return (ctx[WAIT] ?? waitIn)(
     deps,
     ctx,
     {
@@ -197,6 +223,7 @@ export async function ask(
       messageId: options.requireReply ? promptId : undefined,
     },
     options,
+    "ask",
   );
 }
 
@@ -210,20 +237,22 @@ export function waitFor(
   if (typeof query === "function") {
     // A function is a predicate on the context (the flavor's overload), never on the update.
     const test = query as (ctx: PluginContext) => boolean;
-    return waitIn(deps, ctx, { filter: testedAnswer, test }, options);
+    return (ctx[WAIT] ?? waitIn)(deps, ctx, { filter: testedAnswer, test }, options, "waitFor");
   }
   if (typeof query === "object" && !Array.isArray(query)) {
     const matches = capture<Update>(query as CaptureCriteria<Update>);
-    return waitIn(deps, ctx, { filter: testedAnswer, test: (c) => matches(c.update) }, options);
+    const test = (c: PluginContext) => matches(c.update);
+    return (ctx[WAIT] ?? waitIn)(deps, ctx, { filter: testedAnswer, test }, options, "waitFor");
   }
   const test = matchFilter(query as never) as (ctx: Context) => boolean;
   const asksForCommand = [query].flat().some((q) => q.includes("bot_command"));
   const bypassOff = asksForCommand && options.bypass === undefined;
-  return waitIn(
+  return (ctx[WAIT] ?? waitIn)(
     deps,
     ctx,
     { filter: pressTest, test },
     bypassOff ? { ...options, bypass: false } : options,
+    "waitFor",
   );
 }
 
@@ -246,7 +275,7 @@ export function waitForCallbackQuery(
           if (data instanceof RegExp) return data.test(value);
           return data.includes(value);
         };
-  return waitIn(
+  return (ctx[WAIT] ?? waitIn)(
     deps,
     ctx,
     {
@@ -257,6 +286,7 @@ export function waitForCallbackQuery(
       messageId,
     },
     options,
+    "waitForCallbackQuery",
   );
 }
 

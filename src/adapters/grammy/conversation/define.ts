@@ -1,0 +1,272 @@
+/**
+ * `conversation()`: durable await-style conversations. They run live, journal each step, and are
+ * rebuilt by replay only when no live copy holds them (after a restart).
+ *
+ * @module
+ */
+import createDebug from "debug";
+import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
+import { type Clock, systemClock } from "../../../clock.js";
+import { JournalStore } from "../../../conversations/journal-store.js";
+import {
+  ConversationActiveError,
+  InvalidArgumentError,
+  ListenerCancelledError,
+  ReplayMismatchError,
+} from "../../../errors.js";
+import { assertJson, type JsonValue } from "../../../json.js";
+import { scopes } from "../../../keys.js";
+import type { Storage } from "../../../storage.js";
+import { MemoryStorage } from "../../../storages/memory.js";
+import { assertDurationMs, assertPositiveInteger } from "../../../validate.js";
+import { keysOf } from "../context-keys.js";
+import { DEPS, type PluginContext } from "../waits.js";
+import { Execution } from "./execution.js";
+import type { ConversationFn, ConversationSpec } from "./spec.js";
+
+const debug = createDebug("colloquy:conversation");
+
+/** Options of {@link conversation}. */
+export interface ConversationOptions {
+  /**
+   * Where journals live. Default: a `MemoryStorage` of this conversation's own, which survives
+   * nothing but keeps the API the same; pass a file, SQLite or Redis storage for durability.
+   */
+  readonly storage?: Storage;
+  /**
+   * Whose conversation it is: `"user"` (default) — the user in the chat's topic, and only their
+   * updates answer it; `"chat"` — one per chat topic, answered by anyone there.
+   */
+  readonly scope?: "user" | "chat";
+  /** `enter` while one is active in the scope: `"reject"` (default) throws, `"restart"` replaces it. */
+  readonly onActive?: "reject" | "restart";
+  /** The code's version, journaled at the start; see `onVersionChange`. Default: `0`. */
+  readonly version?: string | number;
+  /**
+   * A journal written by another `version`: `"mismatch"` (default) handles it as a replay
+   * mismatch (see `onReplayMismatch`), `"continue"` replays it all the same, `"restart"` starts
+   * the conversation over with its original arguments.
+   */
+  readonly onVersionChange?: "mismatch" | "continue" | "restart";
+  /**
+   * The code asked for something other than its journal holds (it changed while a conversation
+   * waited): `"end"` (default) ends the conversation, reports `ReplayMismatchError` to `onError`
+   * and lets the update go on to later middleware; `"restart"` starts it over with its original
+   * arguments.
+   */
+  readonly onReplayMismatch?: "end" | "restart";
+  /** Most journaled steps (waits) of one run; past it the run ends with `StepLimitError`. Default 1000. */
+  readonly maxSteps?: number;
+  /** A timeout for the conversation's waits that set none, journaled with its deadline. */
+  readonly timeoutMs?: number;
+  /** Put before storage keys, with the bot id and the conversation id. Default `"colloquy:conv:"`. */
+  readonly prefix?: string;
+  /**
+   * Receives errors of the conversation after its first wait (the entering update was done by
+   * then) and replay mismatches. Default: logged, except a cancelled wait (a command, `/cancel`).
+   */
+  readonly onError?: (error: unknown) => void;
+  /** The clock for deadlines and `conv.now()` (tests pass a manual one). */
+  readonly clock?: Clock;
+}
+
+/** A conversation: grammY middleware (`bot.use(it)`) and the handle to enter and leave it. */
+export interface ConversationHandle<C extends Context, A extends JsonValue | undefined>
+  extends MiddlewareObj<C> {
+  readonly id: string;
+  /**
+   * Starts the conversation for `ctx`'s user (or chat) with `args`. Resolves when its code first
+   * waits (its first step is journaled by then) or ends; rejects if it fails before that, or with
+   * `ConversationActiveError` when one is active there and `onActive` is `"reject"`.
+   */
+  enter(ctx: C, ...args: undefined extends A ? [args?: A] : [args: A]): Promise<void>;
+  /** Ends the conversation in `ctx`'s scope, wherever it waits; says whether one was active. */
+  exit(ctx: C): Promise<boolean>;
+  /** Whether the conversation is active in `ctx`'s scope (running here or journaled). */
+  active(ctx: C): Promise<boolean>;
+}
+
+function defaultOnError(id: string): (error: unknown) => void {
+  return (error) => {
+    // A command or /cancel ending the wait is how users leave a conversation: no failure.
+    if (error instanceof ListenerCancelledError) {
+      debug("conversation %s ended: %s", id, error.message);
+      return;
+    }
+    console.error(`colloquy: conversation "${id}" failed:`, error);
+  };
+}
+
+/**
+ * Declares a durable conversation: `await`-style code that survives restarts. While the process
+ * lives it runs as a live coroutine (one journal write per step, nothing replayed); when an update
+ * reaches a conversation that no live copy holds, its journal is replayed once — nothing is sent,
+ * recorded results come back — and it goes on live from where it waited.
+ *
+ * Install `colloquy()` before it, and `bot.use(conversation)` before the handlers that should not
+ * see the updates of users inside it. A message sent after an answer and before the next wait is
+ * journaled may be sent again if the process dies in between (the crash window is one step).
+ *
+ * @example
+ * ```ts
+ * import { Bot, type Context } from "grammy";
+ * import { type ColloquyFlavor, colloquy, conversation } from "colloquy/grammy";
+ * import { SqliteStorage } from "colloquy/sqlite";
+ *
+ * const bot = new Bot<Context & ColloquyFlavor>(process.env.BOT_TOKEN ?? "");
+ * bot.use(colloquy());
+ * const signup = conversation("signup", async (conv, ctx) => {
+ *   const name = await conv.ask("Your name?");
+ *   const age = await conv.waitFor("message:text");
+ *   await age.reply(`${name.message?.text}, ${age.message.text}: saved.`);
+ * }, { storage: new SqliteStorage({ path: "bot.db" }) });
+ * bot.use(signup);
+ * bot.command("signup", (ctx) => signup.enter(ctx));
+ * ```
+ */
+export function conversation<C extends Context, A extends JsonValue | undefined = undefined>(
+  id: string,
+  fn: ConversationFn<C, A>,
+  options: ConversationOptions = {},
+): ConversationHandle<C, A> {
+  if (typeof id !== "string" || id === "") {
+    throw new InvalidArgumentError("conversation(id)", "a non-empty string", id);
+  }
+  const maxSteps = options.maxSteps ?? 1000;
+  assertPositiveInteger("maxSteps", maxSteps);
+  if (options.timeoutMs !== undefined) assertDurationMs("timeoutMs", options.timeoutMs);
+  const storage = options.storage ?? new MemoryStorage();
+  const prefix = options.prefix ?? "colloquy:conv:";
+  const scopeOf = options.scope === "chat" ? scopes.topic : scopes.userInChat;
+  const live = new Map<string, Execution>();
+  const specs = new Map<number, ConversationSpec>();
+
+  /** The spec for `ctx`'s bot: storage keys carry the bot id. */
+  const specFor = (ctx: Context): ConversationSpec => {
+    let spec = specs.get(ctx.me.id);
+    if (spec === undefined) {
+      spec = {
+        id,
+        fn: fn as ConversationFn<never, never>,
+        store: new JournalStore(storage, `${prefix}${ctx.me.id}:${id}:`),
+        version: options.version ?? 0,
+        maxSteps,
+        timeoutMs: options.timeoutMs,
+        from: options.scope === "chat" ? "chat" : "user",
+        clock: options.clock ?? systemClock,
+        onReplayMismatch: options.onReplayMismatch ?? "end",
+        onError: options.onError ?? defaultOnError(id),
+        live,
+      };
+      specs.set(ctx.me.id, spec);
+    }
+    return spec;
+  };
+
+  const pluginOf = (ctx: Context, what: string): PluginContext => {
+    if ((ctx as PluginContext)[DEPS] === undefined) {
+      throw new TypeError(
+        `Conversation "${id}": ${what} got a context that has not passed colloquy()'s ` +
+          "middleware. Install bot.use(colloquy()) before the conversation.",
+      );
+    }
+    return ctx as PluginContext;
+  };
+
+  const scopeKey = (ctx: Context, what: string): string => {
+    const key = scopeOf(keysOf(ctx));
+    if (key === undefined) {
+      throw new InvalidArgumentError(
+        `${what} of conversation "${id}"`,
+        `a context with a chat${options.scope === "chat" ? "" : " and a user"}`,
+        ctx.update,
+      );
+    }
+    return key;
+  };
+
+  /** Rebuilds the conversation of `scope` from its journal, if it has one; `undefined` if not. */
+  const recover = async (ctx: PluginContext, scope: string): Promise<Execution | undefined> => {
+    const spec = specFor(ctx);
+    const journal = await spec.store.load(scope);
+    if (journal === undefined) return undefined;
+    // Another update of the scope may have begun the same recovery while this one read.
+    const raced = live.get(scope);
+    if (raced !== undefined) return raced;
+    debug("conversation %s: replaying %d steps for %s", id, journal.steps, scope);
+    const version = options.version ?? 0;
+    const onVersionChange = options.onVersionChange ?? "mismatch";
+    if (journal.head.ver !== version && onVersionChange !== "continue") {
+      await spec.store.end(scope, journal.head.run, journal.steps, journal.headVersion);
+      if (onVersionChange !== "restart" && spec.onReplayMismatch !== "restart") {
+        const journaled = `a journal of version ${JSON.stringify(journal.head.ver)}`;
+        spec.onError(
+          new ReplayMismatchError(id, 0, journaled, `version ${JSON.stringify(version)}`),
+        );
+        return undefined;
+      }
+      debug("conversation %s: version changed; starting over for %s", id, scope);
+      const fresh = new Execution(spec, ctx, scope, journal.head.args);
+      fresh.restarted = true;
+      await fresh.start();
+      return fresh;
+    }
+    const execution = new Execution(spec, ctx, scope, journal.head.args, journal);
+    await execution.start();
+    return execution;
+  };
+
+  const middleware: MiddlewareFn<C> = async (ctx, next) => {
+    const plugged = pluginOf(ctx, "its middleware");
+    const scope = scopeOf(keysOf(ctx));
+    if (scope === undefined) return next();
+    let execution = live.get(scope);
+    if (execution === undefined) {
+      execution = await recover(plugged, scope);
+      if (execution === undefined || execution.restarted || execution.overdue) return next();
+    } else if (!execution.settled) {
+      // A replay is under way: this update may answer the wait it is rebuilding.
+      await execution.ready;
+    } else {
+      // Live and waiting here: the plugin offered this update to its wait, which did not take it.
+      return next();
+    }
+    if (await plugged[DEPS]?.offer(plugged)) return;
+    return next();
+  };
+
+  const exitScope = async (ctx: Context, scope: string): Promise<boolean> => {
+    const execution = live.get(scope);
+    if (execution !== undefined) {
+      await execution.exit();
+      return true;
+    }
+    const { store } = specFor(ctx);
+    if (!(await store.active(scope))) return false;
+    await store.clear(scope);
+    return true;
+  };
+
+  return {
+    id,
+    middleware: () => middleware,
+    async enter(ctx, ...rest) {
+      const plugged = pluginOf(ctx, "enter(ctx)");
+      const args = rest[0];
+      if (args !== undefined) assertJson(args);
+      const scope = scopeKey(ctx, "enter(ctx)");
+      const spec = specFor(ctx);
+      const active = live.has(scope) || (await spec.store.active(scope));
+      if (active) {
+        if (options.onActive !== "restart") throw new ConversationActiveError(id, scope);
+        await exitScope(ctx, scope);
+      }
+      await new Execution(spec, plugged, scope, args).start();
+    },
+    exit: (ctx) => exitScope(ctx, scopeKey(ctx, "exit(ctx)")),
+    async active(ctx) {
+      const scope = scopeKey(ctx, "active(ctx)");
+      return live.has(scope) || specFor(ctx).store.active(scope);
+    },
+  };
+}

@@ -1,0 +1,392 @@
+/**
+ * One copy of a durable conversation in this process: its coroutine (a plugin {@link Run} of its
+ * own, so suspension-aware dispatch holds each answering update until the next wait is
+ * journaled), its position in the journal, and the writes that extend it.
+ *
+ * @module
+ */
+import type { Update, UserFromGetMe } from "@grammyjs/types";
+import type { Api, Context } from "grammy";
+import { JournalCursor } from "../../../conversations/cursor.js";
+import { errorOf, failureOf } from "../../../conversations/failures.js";
+import type { JournalHead, LoadedJournal, PendingWait } from "../../../conversations/journal.js";
+import {
+  ConversationActiveError,
+  LeaseLostError,
+  ListenerTimeoutError,
+  StepLimitError,
+} from "../../../errors.js";
+import { assertJson, type JsonObject, type JsonValue } from "../../../json.js";
+import { Run } from "../run.js";
+import {
+  DEPS,
+  type PluginContext,
+  RUN,
+  WAIT,
+  type WaitDeps,
+  type WaitStep,
+  waitIn,
+} from "../waits.js";
+import { Conv } from "./conv.js";
+import { apiError, apiFailure, journaledApi } from "./journaled-api.js";
+import type { ConversationSpec } from "./spec.js";
+import { Stopped, type StopReason } from "./stopped.js";
+
+const newRunId = () => crypto.randomUUID().slice(0, 8);
+
+/** A conversation's coroutine and journal position, from `enter` or a recovery to its end. */
+export class Execution {
+  readonly spec: ConversationSpec;
+  readonly scope: string;
+  readonly deps: WaitDeps;
+  readonly run: Run;
+  /** Every Bot API call of the conversation's contexts goes through it. */
+  readonly api: Api;
+  /** The `conv` the function receives. */
+  readonly conv: Conv;
+  /** The function's `ctx`: the entering update's context. */
+  ctx: PluginContext;
+  args: JsonValue | undefined;
+  cursor: JournalCursor;
+  readonly #entering: Update;
+  /** To rebuild the contexts of journaled updates on replay. */
+  readonly #source: PluginContext;
+  #runId: string;
+  /** Steps written so far; 0 until the head is. */
+  #steps = 0;
+  #headVersion: number | undefined;
+  /** The wait a recovered journal ended in: its deadline is kept for the first live wait. */
+  #pending: PendingWait | undefined;
+  #stopped: Stopped | undefined;
+  readonly #abort = new AbortController();
+  /** Settles when the coroutine first suspends or ends. */
+  ready: Promise<void> | undefined;
+  /** Whether {@link ready} settled: a replay, if any, is over. */
+  settled = false;
+  /** Set when the wait a replay ended in was overdue: it timed out, the update is no answer. */
+  overdue = false;
+  /** Set when a replay turned into a fresh start: the update that caused it is not its answer. */
+  restarted = false;
+
+  constructor(
+    spec: ConversationSpec,
+    ctx: PluginContext,
+    scope: string,
+    args: JsonValue | undefined,
+    journal?: LoadedJournal,
+  ) {
+    this.spec = spec;
+    this.scope = scope;
+    this.deps = ctx[DEPS] as WaitDeps;
+    this.#source = ctx;
+    this.run = new Run(ctx.update.update_id);
+    this.api = journaledApi(ctx.api, (method, payload, send) => this.#call(method, payload, send));
+    this.args = args;
+    this.conv = new Conv(this);
+    if (journal === undefined) {
+      this.#entering = ctx.update;
+      this.#runId = newRunId();
+      this.cursor = new JournalCursor(spec.id);
+      this.ctx = this.adopt(ctx);
+    } else {
+      const { head } = journal;
+      this.#entering = head.u as unknown as Update;
+      this.#runId = head.run;
+      this.#steps = journal.steps;
+      this.#headVersion = journal.headVersion;
+      this.#pending = journal.pending;
+      this.cursor = new JournalCursor(spec.id, journal.entries);
+      this.ctx = this.#rebuild(this.#entering);
+    }
+  }
+
+  /** Starts (or, from a journal, replays) the coroutine; settles when it first suspends or ends. */
+  start(): Promise<void> {
+    this.spec.live.set(this.scope, this);
+    this.ready = this.run
+      .start(
+        () => this.#execute(),
+        (error) => this.spec.onError(error),
+      )
+      .finally(() => {
+        this.settled = true;
+      });
+    return this.ready;
+  }
+
+  /** Whether this copy was stopped (ended, exited or found stale). */
+  get stopped(): boolean {
+    return this.#stopped !== undefined;
+  }
+
+  /** Throws the stop signal once the conversation was halted, exited or found stale. */
+  check(): void {
+    if (this.#stopped !== undefined) throw this.#stopped;
+  }
+
+  /** Unwinds the coroutine with `reason` at its next step. */
+  stop(reason: StopReason, args?: JsonValue): Stopped {
+    this.#stopped ??= new Stopped(this.spec.id, reason, args);
+    if (reason === "exit" || reason === "stale") this.#abort.abort();
+    return this.#stopped;
+  }
+
+  /** Ends this copy from outside (`exit`): no more of its code runs; its journal is removed. */
+  async exit(): Promise<void> {
+    this.stop("exit");
+    this.#forget();
+    await this.#removeJournal();
+  }
+
+  /** A live answer's context, made to journal its calls and waits through this conversation. */
+  adopt(ctx: PluginContext): PluginContext {
+    const adopted = Object.create(ctx) as PluginContext;
+    Object.defineProperty(adopted, "api", { value: this.api });
+    adopted[RUN] = this.run;
+    adopted[WAIT] = this.wait;
+    return adopted;
+  }
+
+  /** The context of a journaled update, on replay: built as grammY builds the bot's contexts. */
+  #rebuild(update: Update): PluginContext {
+    const source = this.#source;
+    const Ctor = source.constructor as new (u: Update, a: Api, m: UserFromGetMe) => Context;
+    const rebuilt = new Ctor(update, this.api, source.me) as PluginContext;
+    rebuilt.ask = source.ask;
+    rebuilt.waitFor = source.waitFor;
+    rebuilt.waitForCallbackQuery = source.waitForCallbackQuery;
+    rebuilt[DEPS] = this.deps;
+    rebuilt[RUN] = this.run;
+    rebuilt[WAIT] = this.wait;
+    return rebuilt;
+  }
+
+  /** Waits through the journal: answered from it on replay, else registered live and recorded. */
+  readonly wait: WaitStep = async (deps, ctx, parts, options, method) => {
+    this.check();
+    const entry = this.cursor.next("wait", method);
+    if (entry !== undefined) {
+      if (entry.e !== undefined) throw errorOf(entry.e);
+      return this.#rebuild(entry.r as unknown as Update);
+    }
+    const { clock } = this.spec;
+    const timeoutMs = options.timeoutMs ?? this.spec.timeoutMs;
+    const at =
+      this.#takePending() ?? (timeoutMs === undefined ? undefined : clock.now() + timeoutMs);
+    await this.#write(at === undefined ? { k: "wait" } : { k: "wait", at });
+    try {
+      const leftMs = at === undefined ? undefined : at - clock.now();
+      if (leftMs !== undefined && leftMs <= 0) {
+        // Overdue after a restart: it times out now, as it would have at its deadline.
+        this.overdue = true;
+        await options.onTimeout?.();
+        throw new ListenerTimeoutError(this.scope, timeoutMs ?? 0);
+      }
+      const signal = options.signal
+        ? AbortSignal.any([options.signal, this.#abort.signal])
+        : this.#abort.signal;
+      const answer = await waitIn(deps, ctx, parts, {
+        ...options,
+        from: options.from ?? this.spec.from,
+        signal,
+        ...(leftMs === undefined ? {} : { timeoutMs: leftMs }),
+      });
+      this.check();
+      this.cursor.record({ k: "wait", d: method, r: answer.update as unknown as JsonObject });
+      return this.adopt(answer);
+    } catch (error) {
+      this.check();
+      this.cursor.record({ k: "wait", d: method, e: failureOf(error) });
+      throw error;
+    }
+  };
+
+  /** `conv.sleep`: a durable pause, journaled like a wait with a deadline and no answer. */
+  async sleep(ms: number): Promise<void> {
+    this.check();
+    const detail = String(ms);
+    if (this.cursor.next("sleep", detail) !== undefined) return;
+    const { clock } = this.spec;
+    const at = this.#takePending() ?? clock.now() + ms;
+    await this.#write({ k: "sleep", at });
+    this.run.suspend();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const signal = this.#abort.signal;
+        const cancel = clock.setTimer(Math.max(0, at - clock.now()), () => {
+          signal.removeEventListener("abort", stop);
+          resolve();
+        });
+        const stop = () => {
+          cancel();
+          reject(this.#stopped);
+        };
+        signal.addEventListener("abort", stop, { once: true });
+      });
+    } finally {
+      this.run.waitEnded();
+    }
+    this.check();
+    this.cursor.record({ k: "sleep", d: detail });
+  }
+
+  /** `conv.external`: runs `fn` live and journals its JSON result or its error. */
+  async external<T>(fn: () => T | Promise<T>, name: string): Promise<T> {
+    this.check();
+    const entry = this.cursor.next("external", name);
+    if (entry !== undefined) {
+      if (entry.e !== undefined) throw errorOf(entry.e);
+      return entry.r as T;
+    }
+    let result: T;
+    try {
+      result = await fn();
+    } catch (error) {
+      this.check();
+      this.cursor.record({ k: "external", d: name, e: failureOf(error) });
+      throw error;
+    }
+    this.check();
+    if (result === undefined) {
+      this.cursor.record({ k: "external", d: name });
+    } else {
+      assertJson(result);
+      this.cursor.record({ k: "external", d: name, r: result });
+    }
+    return result;
+  }
+
+  /** `conv.now` and `conv.random`: a value journaled once and the same on every replay. */
+  value(kind: "now" | "random", make: () => number): number {
+    this.check();
+    const entry = this.cursor.next(kind, "");
+    if (entry !== undefined) return entry.r as number;
+    const value = make();
+    this.cursor.record({ k: kind, d: "", r: value });
+    return value;
+  }
+
+  async #call(method: string, payload: unknown, send: () => Promise<unknown>): Promise<unknown> {
+    this.check();
+    const entry = this.cursor.next("api", method);
+    if (entry !== undefined) {
+      if (entry.e !== undefined) throw apiError(entry, payload);
+      return entry.r;
+    }
+    try {
+      const result = await send();
+      this.cursor.record({ k: "api", d: method, r: (result ?? null) as JsonValue });
+      return result;
+    } catch (error) {
+      this.cursor.record({ k: "api", d: method, e: apiFailure(error) });
+      throw error;
+    }
+  }
+
+  #takePending(): number | undefined {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    return pending?.at;
+  }
+
+  /**
+   * Journals what happened since the last write, with the wait the code is about to suspend in:
+   * one write per step. Nothing to write right after a replay, whose entries are all stored.
+   */
+  async #write(pending: PendingWait): Promise<void> {
+    if (this.#steps > 0 && !this.cursor.dirty) return;
+    const { store, id, maxSteps } = this.spec;
+    const entries = this.cursor.take();
+    if (this.#steps === 0) {
+      const head: JournalHead = {
+        v: 1,
+        run: this.#runId,
+        ver: this.spec.version,
+        ...(this.args === undefined ? {} : { args: this.args }),
+        u: this.#entering as unknown as JsonObject,
+        e: entries,
+        w: pending,
+      };
+      const version = await store.begin(this.scope, head);
+      if (version === undefined) {
+        this.stop("stale");
+        this.#forget();
+        throw new ConversationActiveError(id, this.scope);
+      }
+      this.#headVersion = version;
+      this.#steps = 1;
+      return;
+    }
+    if (this.#steps >= maxSteps) throw this.#fail(new StepLimitError(id, maxSteps));
+    const ok = await store.append(this.scope, this.#runId, this.#steps + 1, entries, pending);
+    if (!ok) {
+      this.stop("stale");
+      this.#forget();
+      throw new LeaseLostError(
+        store.headKey(this.scope),
+        "another copy of this conversation journaled the same step first",
+      );
+    }
+    this.#steps++;
+  }
+
+  /** Stops the coroutine with `error`, which its code cannot catch and go on from. */
+  #fail(error: Error): Error {
+    this.#stopped ??= new Stopped(this.spec.id, "error", undefined, error);
+    return error;
+  }
+
+  async #execute(): Promise<void> {
+    for (;;) {
+      try {
+        await this.spec.fn(this.conv as never, this.ctx as never, this.args as never);
+        this.cursor.finish();
+        await this.#end();
+        return;
+      } catch (thrown) {
+        const stopped = this.#stopped;
+        if (stopped?.reason === "exit" || stopped?.reason === "stale") return;
+        await this.#end();
+        if (stopped?.reason === "halt") return;
+        if (stopped?.reason === "continue") {
+          this.#restart(stopped.args);
+          continue;
+        }
+        const mismatch = this.cursor.mismatch;
+        if (mismatch === undefined) throw stopped?.error ?? thrown;
+        this.spec.onError(mismatch);
+        if (this.spec.onReplayMismatch !== "restart") return;
+        this.restarted = true;
+        this.#restart(this.args);
+      }
+    }
+  }
+
+  /** A fresh run with an empty journal, in place of the one that ended. */
+  #restart(args: JsonValue | undefined): void {
+    this.args = args;
+    this.#runId = newRunId();
+    this.#steps = 0;
+    this.#headVersion = undefined;
+    this.#pending = undefined;
+    this.#stopped = undefined;
+    this.cursor = new JournalCursor(this.spec.id);
+    this.spec.live.set(this.scope, this);
+  }
+
+  async #end(): Promise<void> {
+    this.#forget();
+    await this.#removeJournal();
+  }
+
+  #forget(): void {
+    if (this.spec.live.get(this.scope) === this) this.spec.live.delete(this.scope);
+  }
+
+  async #removeJournal(): Promise<void> {
+    const steps = this.#steps;
+    this.#steps = 0;
+    if (steps === 0) return;
+    await this.spec.store.end(this.scope, this.#runId, steps, this.#headVersion);
+  }
+}
