@@ -13,6 +13,13 @@ export {
   type InlineAnswer,
 } from "./answerer.js";
 export { type BypassOption, isAnswer, leadingCommand } from "./answers.js";
+export type { Conversation } from "./conversation/conv.js";
+export {
+  type ConversationHandle,
+  type ConversationOptions,
+  conversation,
+} from "./conversation/define.js";
+export type { ConversationFn } from "./conversation/spec.js";
 export {
   type CoordinateOptions,
   type Coordination,
@@ -41,10 +48,3 @@ export { inState, type NextStepsOptions, nextStep, nextSteps } from "./next-step
 export { type OrderedFlavor, type OrderedOptions, ordered } from "./ordered.js";
 export { type ColloquyOptions, type ColloquyPlugin, colloquy } from "./plugin.js";
 export { type TelegramIo, type TelegramIoOptions, telegramIo } from "./telegram-io.js";
-export type { Conversation } from "./conversation/conv.js";
-export {
-  type ConversationHandle,
-  type ConversationOptions,
-  conversation,
-} from "./conversation/define.js";
-export type { ConversationFn } from "./conversation/spec.js";
