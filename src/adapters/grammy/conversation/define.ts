@@ -223,7 +223,7 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
     let execution = live.get(scope);
     if (execution === undefined) {
       execution = await recover(plugged, scope);
-      if (execution === undefined || execution.restarted || execution.overdue) return next();
+      if (execution === undefined || execution.restarted || !execution.answerable) return next();
     } else if (!execution.settled) {
       // A replay is under way: this update may answer the wait it is rebuilding.
       await execution.ready;

@@ -13,6 +13,7 @@ import type { JournalHead, LoadedJournal, PendingWait } from "../../../conversat
 import {
   ConversationActiveError,
   LeaseLostError,
+  ListenerCancelledError,
   ListenerTimeoutError,
   StepLimitError,
 } from "../../../errors.js";
@@ -63,8 +64,11 @@ export class Execution {
   ready: Promise<void> | undefined;
   /** Whether {@link ready} settled: a replay, if any, is over. */
   settled = false;
-  /** Set when the wait a replay ended in was overdue: it timed out, the update is no answer. */
-  overdue = false;
+  /**
+   * Cleared when the update that caused a replay cannot be the answer of the wait it rebuilt: the
+   * wait was overdue and timed out, or the code was sleeping.
+   */
+  answerable = true;
   /** Set when a replay turned into a fresh start: the update that caused it is not its answer. */
   restarted = false;
 
@@ -178,7 +182,7 @@ export class Execution {
       const leftMs = at === undefined ? undefined : at - clock.now();
       if (leftMs !== undefined && leftMs <= 0) {
         // Overdue after a restart: it times out now, as it would have at its deadline.
-        this.overdue = true;
+        this.answerable = false;
         await options.onTimeout?.();
         throw new ListenerTimeoutError(this.scope, timeoutMs ?? 0);
       }
@@ -196,6 +200,11 @@ export class Execution {
       return this.adopt(answer);
     } catch (error) {
       this.check();
+      if (error instanceof ListenerCancelledError && error.reason === "shutdown") {
+        // The process is stopping, not the conversation: the next one recovers it.
+        this.#forget();
+        throw this.stop("shutdown");
+      }
       this.cursor.record({ k: "wait", d: method, e: failureOf(error) });
       throw error;
     }
@@ -207,7 +216,9 @@ export class Execution {
     const detail = String(ms);
     if (this.cursor.next("sleep", detail) !== undefined) return;
     const { clock } = this.spec;
-    const at = this.#takePending() ?? clock.now() + ms;
+    const resumed = this.#takePending();
+    if (resumed !== undefined) this.answerable = false;
+    const at = resumed ?? clock.now() + ms;
     await this.#write({ k: "sleep", at });
     this.run.suspend();
     try {
@@ -345,7 +356,8 @@ export class Execution {
         return;
       } catch (thrown) {
         const stopped = this.#stopped;
-        if (stopped?.reason === "exit" || stopped?.reason === "stale") return;
+        const gone = stopped?.reason;
+        if (gone === "exit" || gone === "stale" || gone === "shutdown") return;
         await this.#end();
         if (stopped?.reason === "halt") return;
         if (stopped?.reason === "continue") {

@@ -1,13 +1,14 @@
 /**
  * The signal that unwinds a conversation's code when it must not go on: `conv.halt()`,
- * `conv.continueAsNew()`, `exit(ctx)`, a copy found stale, or a failure such as the step limit.
+ * `conv.continueAsNew()`, `exit(ctx)`, a copy found stale, the plugin shutting down (the journal
+ * stays, for the next process to recover), or a failure such as the step limit.
  *
  * @module
  */
 import type { JsonValue } from "../../../json.js";
 
 /** Why a conversation's code is being unwound. */
-export type StopReason = "halt" | "continue" | "exit" | "stale" | "error";
+export type StopReason = "halt" | "continue" | "exit" | "stale" | "shutdown" | "error";
 
 /**
  * Thrown through a conversation's code to unwind it. Code that catches it anyway gets it again at
