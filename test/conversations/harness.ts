@@ -30,12 +30,11 @@ export interface Restartable<A extends import("colloquy").JsonValue | undefined>
   advance(ms: number): Promise<void>;
   readonly errors: unknown[];
   /**
-   * A fresh process: new bot, plugin and conversation over the same storage. `install` adds
-   * handlers before the one that echoes every other message as `fallthrough: TEXT`.
+   * A fresh process: new bot, plugin and conversation over the same storage. `before` installs
+   * middleware ahead of the plugin; `after`, handlers ahead of the one that echoes every other
+   * message as `fallthrough: TEXT`.
    */
-  start(
-    install?: (bot: Bot<ConvContext>, handle: Incarnation<A>["handle"]) => void,
-  ): Incarnation<A>;
+  start(hooks?: { before?: Install<A>; after?: Install<A> }): Incarnation<A>;
   /** Texts the bot sent so far, in order, across every incarnation. */
   sent(): string[];
   /** Makes the next call of `method` fail as the Bot API would, with `code` and `description`. */
