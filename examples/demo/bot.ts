@@ -29,6 +29,7 @@ import { FlowTracker } from "./flows.js";
 import { installForm } from "./form/index.js";
 import { citySearch } from "./inline.js";
 import { installOrder } from "./order/index.js";
+import { createSurvey } from "./survey.js";
 import { texts } from "./texts.js";
 import { type OfflineWeather, type WeatherProvider, weatherStates } from "./weather/index.js";
 
@@ -86,6 +87,8 @@ export function installDemo(bot: Bot<DemoContext>, options: DemoOptions): Demo {
     ...(options.onWaitsChanged === undefined ? {} : { onWaitsChanged: options.onWaitsChanged }),
   });
 
+  const survey = createSurvey(options.storage, options.clock);
+
   if (options.coordinator !== undefined) bot.use(coordinate(options.coordinator));
   // /cancel goes before the plugin: it ends the user's flows itself (through their signals)
   // rather than letting the plugin's command bypass end them first, so it knows whether any ran.
@@ -93,13 +96,17 @@ export function installDemo(bot: Bot<DemoContext>, options: DemoOptions): Demo {
     const ended = flows.cancelAll(scopeOf(ctx)) + flows.cancelAll(chatScopeOf(ctx));
     const leftOrder = await order.leave(ctx);
     const leftForm = await form.leave(ctx);
-    const text = ended > 0 || leftOrder || leftForm ? texts.cancelled : texts.nothingToCancel;
+    const leftSurvey = await survey.exit(ctx);
+    const left = leftOrder || leftForm || leftSurvey;
+    const text = ended > 0 || left ? texts.cancelled : texts.nothingToCancel;
     // Only /order shows a reply keyboard; leaving it takes the keyboard away.
     await ctx.reply(text, leftOrder ? { reply_markup: { remove_keyboard: true } } : {});
   });
   bot.use(plugin);
+  bot.use(survey);
 
   bot.command("start", (ctx) => ctx.reply(texts.welcome));
+  bot.command("survey", (ctx) => survey.enter(ctx));
 
   bot.command("name", async (ctx) => {
     const scope = scopeOf(ctx);
