@@ -29,7 +29,7 @@ describe("the demo in terminal mode (piped stdin, a temporary data directory)", 
     expect(output).toBe(
       [
         "you> /start",
-        "bot> Welcome to the colloquy demo. Try /name, /order, /weather, /count or /form. /cancel stops any flow.",
+        "bot> Welcome to the colloquy demo. Try /name, /order, /weather, /count, /form or /survey. /cancel stops any flow.",
         "you> /name",
         "bot> What is your name?",
         "you> Ann",

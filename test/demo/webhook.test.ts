@@ -81,7 +81,7 @@ describe.skipIf(redis.skip !== undefined)("the demo as a webhook cluster on one 
     const responses = await Promise.all([post(a?.port ?? 0, update), post(b?.port ?? 0, update)]);
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
     expect(sentTexts().slice(before)).toEqual([
-      "Welcome to the colloquy demo. Try /name, /order, /weather, /count or /form. /cancel stops any flow.",
+      "Welcome to the colloquy demo. Try /name, /order, /weather, /count, /form or /survey. /cancel stops any flow.",
     ]);
   });
 
