@@ -1,0 +1,129 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { run, sequentialize } from "@grammyjs/runner";
+import type { Update } from "@grammyjs/types";
+import { createCoordinator } from "colloquy";
+import { coordinate } from "colloquy/grammy";
+import { UpdateFactory } from "colloquy/testing";
+import { type Bot, type SessionFlavor, session, webhookCallback } from "grammy";
+import { describe, expect, it, vi } from "vitest";
+import { type ConvContext, restartable } from "./harness.js";
+
+const ann = { id: 7, is_bot: false, first_name: "Ann" };
+
+/** Asks for a name and greets: the conversation every host below runs. */
+const greeter = (options = {}) =>
+  restartable(
+    "name",
+    async (conv) => {
+      const answer = await conv.ask("Name?");
+      await answer.reply(`Hi ${answer.message?.text}`);
+    },
+    options,
+  );
+
+/**
+ * A getUpdates that serves `queue` once, then long-polls until the poller stops (its final call,
+ * which confirms the offset, has no signal and gets an empty batch at once).
+ */
+function serveUpdates(bot: Bot<ConvContext>, queue: Update[]): void {
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    if (method !== "getUpdates") return prev(method, payload, signal);
+    const batch = queue.splice(0);
+    if (batch.length === 0 && signal !== undefined) {
+      await new Promise((resolve) => signal.addEventListener("abort", resolve));
+    }
+    return { ok: true, result: batch } as never;
+  });
+}
+
+describe("durable conversations in grammY's hosts", () => {
+  it("session() before the plugin: the answer's session is saved with its update", async () => {
+    const stored = new Map<string, { count: number }>();
+    const setup = restartable("count", async (conv) => {
+      for (let i = 0; i < 2; i++) {
+        const answer = (await conv.ask(`Answer ${i + 1}`)) as ConvContext &
+          SessionFlavor<{ count: number }>;
+        answer.session.count++;
+      }
+    });
+    const { bot } = setup.start({
+      before: (b) =>
+        b.use(
+          session({
+            initial: () => ({ count: 0 }),
+            storage: {
+              read: (key) => stored.get(key),
+              write: (key, value) => void stored.set(key, value),
+              delete: (key) => void stored.delete(key),
+            },
+          }) as never,
+        ),
+    });
+    const user = new UpdateFactory({ from: ann });
+    await bot.handleUpdate(user.command("/count"));
+    await bot.handleUpdate(user.text("a"));
+    expect(stored.get("7")).toEqual({ count: 1 });
+    await bot.handleUpdate(user.text("b"));
+    expect(stored.get("7")).toEqual({ count: 2 });
+  });
+
+  it("coordinate(): an answer delivered twice is handled once", async () => {
+    const coordinator = createCoordinator();
+    const setup = greeter();
+    const { bot } = setup.start({ before: (b) => b.use(coordinate(coordinator)) });
+    const user = new UpdateFactory({ from: ann });
+    await bot.handleUpdate(user.command("/name"));
+    const answer = user.text("Ann");
+    await Promise.all([bot.handleUpdate(answer), bot.handleUpdate(answer)]);
+    expect(setup.sent()).toEqual(["Name?", "Hi Ann"]);
+  });
+
+  it("webhookCallback answers while the conversation waits; the reply resumes it", async () => {
+    const setup = greeter();
+    const { bot } = setup.start();
+    const server = createServer(webhookCallback(bot, "http"));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    const post = (update: Update) =>
+      fetch(`http://127.0.0.1:${port}/`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(update),
+      });
+    const user = new UpdateFactory({ from: ann });
+    try {
+      expect((await post(user.command("/name"))).status).toBe(200);
+      expect(setup.sent()).toEqual(["Name?"]);
+      expect((await post(user.text("Ann"))).status).toBe(200);
+      expect(setup.sent()).toEqual(["Name?", "Hi Ann"]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("bot.start(): long polling hands control back while the conversation waits", async () => {
+    const setup = greeter();
+    const { bot } = setup.start();
+    const user = new UpdateFactory({ from: ann });
+    serveUpdates(bot, [user.command("/name"), user.text("Ann"), user.text("later")]);
+    const polling = bot.start();
+    await vi.waitFor(() => expect(setup.sent()).toEqual(["Name?", "Hi Ann", "fallthrough: later"]));
+    await bot.stop();
+    await polling;
+  });
+
+  it("@grammyjs/runner with sequentialize before the plugin", async () => {
+    const setup = greeter();
+    const { bot } = setup.start({
+      before: (b) => b.use(sequentialize((ctx) => String(ctx.chat?.id))),
+    });
+    const user = new UpdateFactory({ from: ann });
+    serveUpdates(bot, [user.command("/name"), user.text("Ann"), user.text("later")]);
+    const handle = run(bot, { runner: { silent: true } });
+    await vi.waitFor(() => expect(setup.sent()).toEqual(["Name?", "Hi Ann", "fallthrough: later"]));
+    await handle.stop();
+  });
+});
