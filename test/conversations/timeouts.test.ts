@@ -84,3 +84,51 @@ describe("timeouts in durable conversations", () => {
     expect(setup.sent()).toEqual(["Napping", "fallthrough: still there?", "Awake"]);
   });
 });
+
+describe("deadlines that no live coroutine holds (the due sweep)", () => {
+  const bob = { id: 8, is_bot: false, first_name: "Bob" };
+  const texts = (setup: ReturnType<typeof patient>, chat: number) =>
+    setup.api.calls
+      .filter((c) => c.method === "sendMessage" && c.payload.chat_id === chat)
+      .map((c) => String(c.payload.text));
+
+  it("an overdue wait times out at start-up, without an update of its own", async () => {
+    const setup = patient();
+    const ann7 = new UpdateFactory({ from: ann });
+    await setup.start().bot.handleUpdate(ann7.command("/patient"));
+    const after = setup.start();
+    await setup.advance(90_000);
+    // Any update starts the sweep: Bob's, here.
+    await after.bot.handleUpdate(new UpdateFactory({ from: bob }).text("hello"));
+    await setup.advance(0);
+    expect(texts(setup, 7)).toEqual(["Name? (a minute)", "Too slow. Name, again?"]);
+    await after.bot.handleUpdate(ann7.text("Ann"));
+    expect(texts(setup, 7)).toEqual(["Name? (a minute)", "Too slow. Name, again?"]);
+  });
+
+  it("a deadline still ahead after a restart fires at its time", async () => {
+    const setup = patient();
+    await setup.start().bot.handleUpdate(new UpdateFactory({ from: ann }).command("/patient"));
+    const after = setup.start();
+    await setup.advance(30_000);
+    await after.bot.handleUpdate(new UpdateFactory({ from: bob }).text("hello"));
+    await setup.advance(29_999);
+    expect(texts(setup, 7)).toEqual(["Name? (a minute)"]);
+    await setup.advance(1);
+    expect(texts(setup, 7)).toEqual(["Name? (a minute)", "Too slow. Name, again?"]);
+  });
+
+  it("skips waits answered since, and keeps no timer once nothing lies ahead", async () => {
+    const setup = patient();
+    const ann7 = new UpdateFactory({ from: ann });
+    const first = setup.start();
+    await first.bot.handleUpdate(ann7.command("/patient"));
+    await first.bot.handleUpdate(ann7.text("Ann"));
+    const after = setup.start();
+    await setup.advance(120_000);
+    await after.bot.handleUpdate(new UpdateFactory({ from: bob }).text("hello"));
+    await setup.advance(0);
+    expect(texts(setup, 7)).toEqual(["Name? (a minute)", "Hi Ann"]);
+    expect(setup.clock.pendingTimers).toBe(0);
+  });
+});

@@ -7,6 +7,8 @@
 import createDebug from "debug";
 import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
 import { type Clock, systemClock } from "../../../clock.js";
+import { DueIndex } from "../../../conversations/due-index.js";
+import type { LoadedJournal } from "../../../conversations/journal.js";
 import { JournalStore } from "../../../conversations/journal-store.js";
 import {
   ConversationActiveError,
@@ -23,6 +25,7 @@ import { keysOf } from "../context-keys.js";
 import { DEPS, type PluginContext } from "../waits.js";
 import { Execution } from "./execution.js";
 import type { ConversationFn, ConversationSpec } from "./spec.js";
+import { DueSweeper } from "./sweeper.js";
 
 const debug = createDebug("colloquy:conversation");
 
@@ -68,6 +71,11 @@ export interface ConversationOptions {
   readonly onError?: (error: unknown) => void;
   /** The clock for deadlines and `conv.now()` (tests pass a manual one). */
   readonly clock?: Clock;
+  /**
+   * Deadlines of waits are also noted in buckets of this many milliseconds, so that a process
+   * that holds no live copy finds them (see docs/conversations.md). Default: one minute.
+   */
+  readonly dueBucketMs?: number;
 }
 
 /** A conversation: grammY middleware (`bot.use(it)`) and the handle to enter and leave it. */
@@ -140,15 +148,20 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
   const scopeOf = options.scope === "chat" ? scopes.topic : scopes.userInChat;
   const live = new Map<string, Execution>();
   const specs = new Map<number, ConversationSpec>();
+  const sweepers = new Map<number, DueSweeper>();
+  const dueBucketMs = options.dueBucketMs ?? 60_000;
+  assertDurationMs("dueBucketMs", dueBucketMs);
 
   /** The spec for `ctx`'s bot: storage keys carry the bot id. */
   const specFor = (ctx: Context): ConversationSpec => {
     let spec = specs.get(ctx.me.id);
     if (spec === undefined) {
+      const keys = `${prefix}${ctx.me.id}:${id}:`;
       spec = {
         id,
         fn: fn as ConversationFn<never, never>,
-        store: new JournalStore(storage, `${prefix}${ctx.me.id}:${id}:`),
+        store: new JournalStore(storage, keys),
+        due: new DueIndex(storage, keys, dueBucketMs),
         version: options.version ?? 0,
         maxSteps,
         timeoutMs: options.timeoutMs,
@@ -185,14 +198,13 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
     return key;
   };
 
-  /** Rebuilds the conversation of `scope` from its journal, if it has one; `undefined` if not. */
-  const recover = async (ctx: PluginContext, scope: string): Promise<Execution | undefined> => {
+  /** Rebuilds the conversation of `scope` from `journal`, with `ctx` as the bot's context. */
+  const resume = async (
+    ctx: PluginContext,
+    scope: string,
+    journal: LoadedJournal,
+  ): Promise<Execution | undefined> => {
     const spec = specFor(ctx);
-    const journal = await spec.store.load(scope);
-    if (journal === undefined) return undefined;
-    // Another update of the scope may have begun the same recovery while this one read.
-    const raced = live.get(scope);
-    if (raced !== undefined) return raced;
     debug("conversation %s: replaying %d steps for %s", id, journal.steps, scope);
     const version = options.version ?? 0;
     const onVersionChange = options.onVersionChange ?? "mismatch";
@@ -216,8 +228,35 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
     return execution;
   };
 
+  /** Rebuilds the conversation of `scope` from its journal, if it has one; `undefined` if not. */
+  const recover = async (ctx: PluginContext, scope: string): Promise<Execution | undefined> => {
+    const journal = await specFor(ctx).store.load(scope);
+    if (journal === undefined) return undefined;
+    // Another update of the scope may have begun the same recovery while this one read.
+    return live.get(scope) ?? resume(ctx, scope, journal);
+  };
+
+  /**
+   * Starts the sweep of deadlines that no live copy holds, on the first context of a bot: the
+   * conversations it recovers are built with that context's API and context class.
+   */
+  const sweep = (ctx: PluginContext): void => {
+    if (sweepers.has(ctx.me.id)) return;
+    const spec = specFor(ctx);
+    const sweeper = new DueSweeper(spec, spec.due, async (scope, at) => {
+      if (live.has(scope)) return;
+      const journal = await spec.store.load(scope);
+      // Answered, or ended, since the deadline was noted: nothing is due.
+      if (journal === undefined || journal.pending?.at !== at || live.has(scope)) return;
+      await resume(ctx, scope, journal).catch(spec.onError);
+    });
+    sweepers.set(ctx.me.id, sweeper);
+    sweeper.start();
+  };
+
   const middleware: MiddlewareFn<C> = async (ctx, next) => {
     const plugged = pluginOf(ctx, "its middleware");
+    sweep(plugged);
     const scope = scopeOf(keysOf(ctx));
     if (scope === undefined) return next();
     let execution = live.get(scope);
@@ -252,6 +291,7 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
     middleware: () => middleware,
     async enter(ctx, ...rest) {
       const plugged = pluginOf(ctx, "enter(ctx)");
+      sweep(plugged);
       const args = rest[0];
       if (args !== undefined) assertJson(args);
       const scope = scopeKey(ctx, "enter(ctx)");

@@ -308,6 +308,7 @@ export class Execution {
     if (this.#steps > 0 && !this.cursor.dirty) return;
     const { store, id, maxSteps } = this.spec;
     const entries = this.cursor.take();
+    if (pending.at !== undefined) await this.spec.due.add(this.scope, pending.at);
     if (this.#steps === 0) {
       const head: JournalHead = {
         v: 1,

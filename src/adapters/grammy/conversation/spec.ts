@@ -6,6 +6,7 @@
  */
 import type { Context } from "grammy";
 import type { Clock } from "../../../clock.js";
+import type { DueIndex } from "../../../conversations/due-index.js";
 import type { JournalStore } from "../../../conversations/journal-store.js";
 import type { JsonValue } from "../../../json.js";
 import type { Conversation } from "./conv.js";
@@ -23,6 +24,8 @@ export interface ConversationSpec {
   readonly id: string;
   readonly fn: ConversationFn<never, never>;
   readonly store: JournalStore;
+  /** Where the deadlines of waits are noted for processes that hold no live copy. */
+  readonly due: DueIndex;
   readonly version: string | number;
   readonly maxSteps: number;
   readonly timeoutMs: number | undefined;

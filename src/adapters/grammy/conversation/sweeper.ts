@@ -1,0 +1,68 @@
+/**
+ * Fires the deadlines of waits that no live coroutine in this process holds: those that passed
+ * while no process ran (at start-up), and those still ahead after a restart (at their time). One
+ * timer per conversation id, and only while some deadline lies ahead; see {@link DueIndex}.
+ *
+ * @module
+ */
+import type { CancelTimer } from "../../../clock.js";
+import type { DueIndex } from "../../../conversations/due-index.js";
+import type { ConversationSpec } from "./spec.js";
+
+/** Recovers the conversation of `scope` if its journal still waits with deadline `at`. */
+export type FireDue = (scope: string, at: number) => Promise<void>;
+
+/** Sweeps one conversation id's due index as time reaches its buckets. */
+export class DueSweeper {
+  readonly #spec: ConversationSpec;
+  readonly #due: DueIndex;
+  readonly #fire: FireDue;
+  #started = false;
+  #timer: CancelTimer | undefined;
+
+  constructor(spec: ConversationSpec, due: DueIndex, fire: FireDue) {
+    this.#spec = spec;
+    this.#due = due;
+    this.#fire = fire;
+  }
+
+  /** Starts sweeping (once): what is overdue now fires at once, what lies ahead at its time. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#run();
+  }
+
+  /** Stops the timer; nothing fires afterwards. */
+  stop(): void {
+    this.#timer?.();
+    this.#timer = undefined;
+  }
+
+  #run(): void {
+    this.#timer = undefined;
+    this.#sweep().catch((error: unknown) => this.#spec.onError(error));
+  }
+
+  async #sweep(): Promise<void> {
+    const { clock } = this.#spec;
+    const span = await this.#due.span();
+    if (span === undefined) return;
+    const now = clock.now();
+    const current = this.#due.bucketOf(now);
+    let ahead = Number.POSITIVE_INFINITY;
+    for (let bucket = span.from; bucket <= Math.min(span.to, current); bucket++) {
+      const entries = await this.#due.read(bucket);
+      for (const [scope, at] of Object.entries(entries)) {
+        // One at a time: a restart after a long outage must not replay everything at once.
+        if (at <= now) await this.#fire(scope, at);
+        else ahead = Math.min(ahead, at);
+      }
+      if (bucket < current) await this.#due.drop(bucket);
+    }
+    const nextBucket = (current + 1) * this.#due.bucketMs;
+    const wake = span.to > current ? Math.min(ahead, nextBucket) : ahead;
+    if (wake === Number.POSITIVE_INFINITY) return;
+    this.#timer = clock.setTimer(Math.max(0, wake - clock.now()), () => this.#run());
+  }
+}
