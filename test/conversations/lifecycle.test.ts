@@ -21,13 +21,28 @@ const twoQuestions = (options = {}) =>
 describe("entering and leaving", () => {
   it("rejects entering an active conversation by default, with a message for the caller", async () => {
     const setup = twoQuestions();
-    const { bot } = setup.start();
+    // A button that enters it again: unlike a command, a press does not end the pending wait.
+    const { bot } = setup.start({
+      after: (b, handle) =>
+        b.callbackQuery("again", (ctx) => handle.enter(ctx, { greeting: "Hey" })),
+    });
     const user = new UpdateFactory({ from: ann });
     await bot.handleUpdate(user.command("/two"));
-    const failure = bot.handleUpdate(user.command("/two"));
+    const failure = bot.handleUpdate(user.press("again", 99));
     await expect(failure).rejects.toMatchObject({ error: expect.any(ConversationActiveError) });
     await expect(failure).rejects.toThrow(/already active for chat:7\/user:7.*exit\(ctx\)/);
     expect(setup.sent()).toEqual(["Hello! First?"]);
+  });
+
+  it("a command sent while it waits ends it, so the same command enters it afresh", async () => {
+    const setup = twoQuestions();
+    const { bot } = setup.start();
+    const user = new UpdateFactory({ from: ann });
+    await bot.handleUpdate(user.command("/two"));
+    await bot.handleUpdate(user.command("/two"));
+    await bot.handleUpdate(user.text("x"));
+    expect(setup.sent()).toEqual(["Hello! First?", "Hello! First?", "ok", "Second?"]);
+    expect(setup.errors).toMatchObject([{ code: "LISTENER_CANCELLED", reason: "bypass" }]);
   });
 
   it('"restart" replaces the active one, also when only its journal is left', async () => {

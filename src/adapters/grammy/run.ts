@@ -89,6 +89,19 @@ export class Run {
     });
   }
 
+  /**
+   * Makes `updateId` the run's host when its wait ended because of that update (a bypassing
+   * command): the update's `handleUpdate` then also waits until the run, which goes on from the
+   * cancelled wait, suspends again or ends. `undefined` when it already did.
+   */
+  adopt(updateId: number): Promise<void> | undefined {
+    if (this.#ended || this.#waiting > 0 || this.#host !== undefined) return undefined;
+    this.#updateId = updateId;
+    return new Promise<void>((resolve, reject) => {
+      this.#host = { resolve, reject };
+    });
+  }
+
   #releaseHost(): void {
     const host = this.#host;
     this.#host = undefined;

@@ -267,6 +267,12 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
       // A replay is under way: this update may answer the wait it is rebuilding.
       await execution.ready;
     } else {
+      if (execution.bypassed) {
+        // This update (a command) ended the conversation's wait: it is done when the
+        // conversation has dealt with that, so nothing of it is left when the update is.
+        execution.bypassed = false;
+        await execution.run.adopt(ctx.update.update_id);
+      }
       // Live and waiting here: the plugin offered this update to its wait, which did not take it.
       return next();
     }

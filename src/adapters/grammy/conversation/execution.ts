@@ -71,6 +71,12 @@ export class Execution {
   answerable = true;
   /** Set when a replay turned into a fresh start: the update that caused it is not its answer. */
   restarted = false;
+  /**
+   * Set when an update ended the conversation's wait by bypassing it (a command): that update
+   * then hosts the conversation until it waits again or ends, so what the code does about it
+   * (ending, and removing its journal) is done when the update is.
+   */
+  bypassed = false;
 
   constructor(
     spec: ConversationSpec,
@@ -189,9 +195,16 @@ export class Execution {
       const signal = options.signal
         ? AbortSignal.any([options.signal, this.#abort.signal])
         : this.#abort.signal;
+      const onWaitError = options.onWaitError;
       const answer = await waitIn(deps, ctx, parts, {
         ...options,
         from: options.from ?? this.spec.from,
+        onWaitError: (error, answerCtx) => {
+          if (error instanceof ListenerCancelledError && error.reason === "bypass") {
+            this.bypassed = true;
+          }
+          return onWaitError?.(error, answerCtx);
+        },
         signal,
         ...(leftMs === undefined ? {} : { timeoutMs: leftMs }),
       });
