@@ -32,9 +32,10 @@ export interface Restartable<A extends import("colloquy").JsonValue | undefined>
   /**
    * A fresh process: new bot, plugin and conversation over the same storage. `before` installs
    * middleware ahead of the plugin; `after`, handlers ahead of the one that echoes every other
-   * message as `fallthrough: TEXT`.
+   * message as `fallthrough: TEXT`. `storage`, when given, is the new process's own storage object
+   * on the same backend (a file, a database), in place of {@link storage}.
    */
-  start(hooks?: { before?: Install<A>; after?: Install<A> }): Incarnation<A>;
+  start(hooks?: { before?: Install<A>; after?: Install<A>; storage?: Storage }): Incarnation<A>;
   /** Texts the bot sent so far, in order, across every incarnation. */
   sent(): string[];
   /** Makes the next call of `method` fail as the Bot API would, with `code` and `description`. */
@@ -96,7 +97,7 @@ export function restartable<A extends import("colloquy").JsonValue | undefined =
         clock,
         onError: (error) => errors.push(error),
         ...options,
-        storage,
+        storage: hooks.storage ?? storage,
       });
       hooks.before?.(bot, handle);
       bot.use(plugin);
