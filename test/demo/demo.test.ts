@@ -71,7 +71,7 @@ describe("demo through bot.handleUpdate", () => {
     }
     expect(transcript()).toEqual([
       "Hello, Ann! Are you hungry?",
-      "No worries, I've got you back!",
+      "No worries, I've got your back!",
       "What are you gonna order? Cart: Empty",
       "Added Pizza",
       "What are you gonna order? Cart: Pizza",
@@ -124,7 +124,7 @@ describe("demo /weather (the Io flow in Telegram)", () => {
     await vi.waitFor(() => expect(transcript()).toHaveLength(11));
     expect(transcript()).toEqual([
       "Name a city:",
-      "Found nothing",
+      "Found nothing. I know Paris, Berlin, London, Tokyo, New York, Madrid, Rome, and Sydney.",
       "Name a city:",
       ...paris,
       "Name a city:",
@@ -196,7 +196,12 @@ describe("demo /weather (the Io flow in Telegram)", () => {
       bot.handleUpdate(user.text("Paris")),
     ]);
     await vi.waitFor(() => expect(transcript()).toHaveLength(6));
-    expect(transcript()).toEqual(["Name a city:", "Found nothing", "Name a city:", ...paris]);
+    expect(transcript()).toEqual([
+      "Name a city:",
+      "Found nothing. I know Paris, Berlin, London, Tokyo, New York, Madrid, Rome, and Sydney.",
+      "Name a city:",
+      ...paris,
+    ]);
   });
 });
 

@@ -37,6 +37,14 @@ describe("the demo's /form", () => {
     expect(await say("Porto")).toEqual(["Saved: email=ann@example.com, age=150, city=Porto"]);
   });
 
+  it("accepts every address a browser's email field does, short ones too", async () => {
+    const { say } = formBot();
+    await say("/form");
+    expect(await say("a@b.c")).toEqual([age]);
+    await say("/form");
+    expect(await say("ann.o'neil+bot@mail.example")).toEqual([age]);
+  });
+
   it("goes back a step with Back, to what was typed there, and answers every press", async () => {
     const { say, answered } = formBot();
     await say("/form", "ann@example.com", "36");
