@@ -305,6 +305,20 @@ describe("runInTerminal transcript (piped input)", () => {
     expect(finished).toBe(true);
   });
 
+  it("runs onInputEnd once input ends and still shows what the bot sends then", async () => {
+    const bot = new Bot("x");
+    bot.on("message", (ctx) => ctx.reply("hi"));
+    let ended = 0;
+    const transcript = await transcriptOf(bot, ["one"], {
+      onInputEnd: async () => {
+        ended += 1;
+        await bot.api.sendMessage(1, "bye");
+      },
+    });
+    expect(transcript).toBe("you> one\nbot> hi\nbot> bye\n");
+    expect(ended).toBe(1);
+  });
+
   it("the signal option stops reading input; the run then ends", async () => {
     const bot = new Bot("x");
     bot.on("message", (ctx) => ctx.reply("hi"));

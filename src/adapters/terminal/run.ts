@@ -12,6 +12,10 @@ import { PressOutcome } from "./press-outcome.js";
 import { renderCall } from "./render-call.js";
 import { Screen } from "./screen.js";
 import { TerminalUser } from "./user-updates.js";
+import { armWindDown } from "./wind-down.js";
+
+// How long the bot may take to finish after input ended before the terminal says it waits.
+const noticeAfterMs = 500;
 
 /**
  * Runs a grammY bot in a terminal, with no token and no network: Bot API calls are answered
@@ -25,7 +29,10 @@ import { TerminalUser } from "./user-updates.js";
  * next line is read once the bot has been quiet for `quietMs`. Bot API calls that Telegram would
  * refuse (a text over 4096 characters, say) fail with Telegram's error. Errors from handlers go to `bot.catch` when set and are
  * printed as `error> …` otherwise; they never end the run. Ctrl+C, the end of input or
- * `options.signal` end it once the bot is idle: the promise then resolves.
+ * `options.signal` end it: `options.onInputEnd` runs, and once the bot is idle the promise
+ * resolves. A Ctrl+C while it waits for the bot quits the process at once (exit code 130).
+ * colloquy's own timers (pending `ask` timeouts, delegates' idle closes, storage sweeps) never
+ * keep the process alive after that.
  *
  * When the output is not a terminal the transcript is plain and parseable: `bot> TEXT`,
  * `bot (edited)> TEXT`, `  [1] label  [2] label`, `  (reply keyboard) a | b`, `you> LINE`.
@@ -68,6 +75,16 @@ export async function runInTerminal<C extends Context>(
     screen.write(lines);
   });
   const note = (text: string) => screen.write([paint(settings.color, "2", text)]);
+  // At once, even while a handler is still busy: ending the flows is what lets it finish.
+  const inputEnded = new Promise((resolve) => {
+    reader.ended.addEventListener("abort", resolve, { once: true });
+  }).then(() => options.onInputEnd?.());
+  const ownStdin = settings.input === process.stdin;
+  const disarm = armWindDown(reader.ended, {
+    ownStdin,
+    notice: settings.interactive && ownStdin ? note : undefined,
+    noticeAfterMs,
+  });
 
   const handle = async (line: string): Promise<void> => {
     const input = parseInputLine(line, bot.botInfo.username);
@@ -90,8 +107,10 @@ export async function runInTerminal<C extends Context>(
       if (line === undefined) break;
       await handle(line);
     }
+    await inputEnded;
     await activity.quiet(settings.quietMs);
   } finally {
+    disarm();
     stopRendering();
     reader.close();
     if (settings.interactive) settings.output.write("\n");
