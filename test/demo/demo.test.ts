@@ -243,6 +243,24 @@ describe("demo /count (a per-chat delegate)", () => {
   });
 });
 
+describe("demo stop (the bot is stopping)", () => {
+  it("closes the counter with a goodbye, ends waits quietly, and cancels their timers", async () => {
+    const { send, transcript, clock, demo } = createDemo();
+    await send("/count");
+    await send("/name");
+    expect(clock.pendingTimers).toBe(2);
+    demo.stop();
+    await vi.waitFor(() => expect(transcript()).toHaveLength(3));
+    expect(transcript()).toEqual([
+      "Counting messages in this chat. Send anything.",
+      texts.askName,
+      "Counter closed: the bot is stopping.",
+    ]);
+    // Neither the counter's idle close nor /name's timeout is left to fire.
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
+
 describe("demo inline mode", () => {
   it("lists the known cities that contain the query", async () => {
     const { bot, api } = createDemo();
