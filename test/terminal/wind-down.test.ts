@@ -5,16 +5,22 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Arms a wind-down that notices after 500 ms, on fake timers; `notices` collects what it says. */
+function armedWithNotice() {
+  vi.useFakeTimers();
+  const ended = new AbortController();
+  const notices: string[] = [];
+  const disarm = armWindDown(ended.signal, {
+    ownStdin: false,
+    notice: (text) => notices.push(text),
+    noticeAfterMs: 500,
+  });
+  return { ended, notices, disarm };
+}
+
 describe("armWindDown", () => {
   it("does nothing until input ends, then says it waits once the bot takes a while", () => {
-    vi.useFakeTimers();
-    const ended = new AbortController();
-    const notices: string[] = [];
-    const disarm = armWindDown(ended.signal, {
-      ownStdin: false,
-      notice: (text) => notices.push(text),
-      noticeAfterMs: 500,
-    });
+    const { ended, notices, disarm } = armedWithNotice();
     vi.advanceTimersByTime(1_000);
     expect(notices).toEqual([]);
     ended.abort();
@@ -26,14 +32,7 @@ describe("armWindDown", () => {
   });
 
   it("says nothing when the run ends in time", () => {
-    vi.useFakeTimers();
-    const ended = new AbortController();
-    const notices: string[] = [];
-    const disarm = armWindDown(ended.signal, {
-      ownStdin: false,
-      notice: (text) => notices.push(text),
-      noticeAfterMs: 500,
-    });
+    const { ended, notices, disarm } = armedWithNotice();
     ended.abort();
     vi.advanceTimersByTime(100);
     disarm();
