@@ -67,8 +67,8 @@ type LooseCall = (method: string, payload: unknown, signal?: AbortSignal) => Pro
  * `reply_markup` removes the inline keyboard, and calls that break Telegram's limits (a text over
  * 4096 characters, a caption over 1024, `callback_data` over 64 bytes, an empty text) fail with
  * Telegram's 400 error, so a bot that works here does not fail there. Methods it does not model
- * answer `true`, which is what most Bot API methods return. Everything is kept in memory for the life of the object: it
- * is meant for local runs and tests, not for long-lived servers.
+ * answer `true`, which is what most Bot API methods return. Everything is kept in memory for the
+ * life of the object: it is meant for local runs and tests, not for long-lived servers.
  *
  * @example
  * ```ts

@@ -27,12 +27,13 @@ const noticeAfterMs = 500;
  * the newest inline keyboard (a press that changes nothing says so in one line); `@ query` sends an
  * inline query and shows the results; `\#` and `\@` send a text that starts with `#` or `@`. The
  * next line is read once the bot has been quiet for `quietMs`. Bot API calls that Telegram would
- * refuse (a text over 4096 characters, say) fail with Telegram's error. Errors from handlers go to `bot.catch` when set and are
- * printed as `error> …` otherwise; they never end the run. Ctrl+C, the end of input or
- * `options.signal` end it: `options.onInputEnd` runs, and once the bot is idle the promise
- * resolves. A Ctrl+C while it waits for the bot quits the process at once (exit code 130).
- * colloquy's own timers (pending `ask` timeouts, delegates' idle closes, storage sweeps) never
- * keep the process alive after that.
+ * refuse (a text over 4096 characters, say) fail with Telegram's error. Errors from handlers go
+ * to `bot.catch` when set and are printed as `error> …` otherwise; they never end the run.
+ *
+ * Ctrl+C, the end of input or `options.signal` end it: `options.onInputEnd` runs, and once the bot
+ * is idle the promise resolves. A Ctrl+C while it waits for the bot quits the process at once
+ * (exit code 130). colloquy's own timers (pending `ask` timeouts, delegates' idle closes, storage
+ * sweeps) never keep the process alive after that.
  *
  * When the output is not a terminal the transcript is plain and parseable: `bot> TEXT`,
  * `bot (edited)> TEXT`, `  [1] label  [2] label`, `  (reply keyboard) a | b`, `you> LINE`.
