@@ -37,7 +37,7 @@ const cases = Object.entries(flows).flatMap(([name, flow]) =>
   })),
 );
 
-describe.concurrent("the demo quits promptly", () => {
+describe("the demo quits promptly", () => {
   for (const { name, flow, ending, end } of cases) {
     it(`on ${ending} while ${name} is active`, async ({ onTestFinished }) => {
       const dataDir = await mkdtemp(join(tmpdir(), "colloquy-quit-"));

@@ -29,7 +29,7 @@ function startUserBot({ task, onTestFinished }: TestContext, lines: readonly str
 
 const waiting = ["/echo", "hi", "/start"];
 
-describe.concurrent("a user's bot in the terminal", () => {
+describe("a user's bot in the terminal", () => {
   it("exits at the end of input while an ask and a delegate wait", async (context) => {
     const { child, output } = startUserBot(context, waiting);
     await waitForOutput(child, "What is your name?");
