@@ -14,7 +14,7 @@ export {
   type CaptureShape,
   capture,
 } from "./capture.js";
-export { type CancelTimer, type Clock, systemClock } from "./clock.js";
+export { type CancelTimer, type Clock, systemClock, type TimerOptions } from "./clock.js";
 export {
   type Claim,
   type ClaimKeyOptions,

@@ -142,16 +142,19 @@ export async function withLock<T>(
   }
 }
 
+// Extending is housekeeping: the work the lease guards keeps the process alive while it runs.
+const extension = { keepAlive: false } as const;
+
 function keepExtended(lease: Lease, leaseMs: number, clock: Clock): CancelTimer {
   const everyMs = leaseMs / 3;
   const tick = () => {
     if (lease.signal.aborted) return;
     // Scheduled before extending, so one slow round trip does not delay the next extension.
-    cancel = clock.setTimer(everyMs, tick);
+    cancel = clock.setTimer(everyMs, tick, extension);
     // A failed extend (say, a dropped connection) is retried at the next tick; if none succeeds,
     // the lease's own deadline aborts its signal.
     lease.extend(leaseMs).catch(() => {});
   };
-  let cancel = clock.setTimer(everyMs, tick);
+  let cancel = clock.setTimer(everyMs, tick, extension);
   return () => cancel();
 }

@@ -134,7 +134,7 @@ export function sessionOrderBot(): OrderBot {
         return next();
       case "menu":
         if (text === buttons.yes) {
-          await ctx.reply(texts.gotYou);
+          await ctx.reply(texts.gotYourBack);
           state.node = "hungry";
           state.order = [];
           await ctx.reply(texts.whatToOrder([]), keyboard(buttons.finish, buttons.cancel));
@@ -197,7 +197,7 @@ export function wizardOrderBot(): OrderBot {
     async (ctx) => {
       const text = ctx.text;
       if (text === buttons.yes) {
-        await ctx.reply(texts.gotYou);
+        await ctx.reply(texts.gotYourBack);
         cart(ctx).order = [];
         await ctx.reply(texts.whatToOrder([]), keyboard(buttons.finish, buttons.cancel));
         return ctx.wizard.selectStep(HUNGRY);

@@ -57,10 +57,15 @@ export interface DemoOptions {
   readonly clock?: Clock;
 }
 
-/** The installed demo: its plugin (to shut it down) and its running flows. */
+/** The installed demo: its plugin, its running flows, and how to stop them. */
 export interface Demo {
   readonly plugin: ColloquyPlugin<DemoContext>;
   readonly flows: FlowTracker;
+  /**
+   * Ends every running flow and pending wait, as stopping the bot must: /count says goodbye, the
+   * others end quietly. Durable flows (/order, /form) keep their place in storage.
+   */
+  stop(): void;
 }
 
 const scopeOf: (ctx: Context) => string = (ctx) =>
@@ -176,5 +181,12 @@ export function installDemo(bot: Bot<DemoContext>, options: DemoOptions): Demo {
   const form = installForm(bot, durable);
 
   bot.on("message", (ctx) => ctx.reply(texts.notUnderstood));
-  return { plugin, flows };
+  return {
+    plugin,
+    flows,
+    stop() {
+      flows.stopAll();
+      plugin.shutdown();
+    },
+  };
 }

@@ -1,8 +1,8 @@
 /**
  * /count: telepot's MessageCounter as a per-chat delegate. Each later message in the chat gets
- * the running count; the counter closes after a silence, or with /cancel.
+ * the running count; the counter closes after a silence, with /cancel, or when the bot stops.
  */
-import { IdleTimeoutError, scopes, seeders, updateKeys } from "colloquy";
+import { IdleTimeoutError, ListenerCancelledError, scopes, seeders, updateKeys } from "colloquy";
 import { delegate, leadingCommand } from "colloquy/grammy";
 import type { Context, MiddlewareObj } from "grammy";
 import type { FlowTracker } from "./flows.js";
@@ -31,7 +31,9 @@ export function counter<C extends Context>(
         }
       } catch (error) {
         if (error instanceof IdleTimeoutError) await ctx.reply(texts.counterClosed(error.idleMs));
-        else if (!flow.signal.aborted) throw error;
+        else if (error instanceof ListenerCancelledError && error.reason === "shutdown") {
+          await ctx.reply(texts.counterStopped);
+        } else if (!flow.signal.aborted) throw error;
       } finally {
         flows.finish(chat, flow);
       }

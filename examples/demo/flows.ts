@@ -1,6 +1,8 @@
+import { ListenerCancelledError } from "colloquy";
+
 /**
- * The demo's running flows per user in a chat, so that one /cancel ends them all and a second
- * /weather can say that one is already running.
+ * The demo's running flows per user in a chat, so that one /cancel ends them all, a second
+ * /weather can say that one is already running, and stopping the bot ends every flow.
  */
 export class FlowTracker {
   readonly #flows = new Map<string, Map<AbortController, string>>();
@@ -36,5 +38,18 @@ export class FlowTracker {
     this.#flows.delete(scope);
     for (const controller of flows.keys()) controller.abort(new Error("cancelled by /cancel"));
     return flows.size;
+  }
+
+  /**
+   * Aborts every flow of every scope with a `ListenerCancelledError` of reason `"shutdown"`, the
+   * error that `plugin.shutdown()` ends waits with, so flows tell a stop from a /cancel alike.
+   */
+  stopAll(): void {
+    const all = [...this.#flows];
+    this.#flows.clear();
+    for (const [scope, flows] of all) {
+      const reason = new ListenerCancelledError(scope, "shutdown");
+      for (const controller of flows.keys()) controller.abort(reason);
+    }
   }
 }

@@ -83,10 +83,18 @@ bot.catch((error) =>
 );
 
 const stop = new AbortController();
-for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => stop.abort());
+const signals = ["SIGTERM", "SIGINT"] as const;
+const onSignal = () => stop.abort();
+for (const signal of signals) process.once(signal, onSignal);
+/** Ends the demo's flows; a second Ctrl+C or SIGTERM from now on quits at once. */
+const stopping = () => {
+  for (const signal of signals) process.removeListener(signal, onSignal);
+  demo.stop();
+};
 
 if (token === undefined) {
-  await runInTerminal(bot, { signal: stop.signal });
+  // Stopping inside the run, so that the goodbyes of the flows still show in the terminal.
+  await runInTerminal(bot, { signal: stop.signal, onInputEnd: stopping });
 } else if (webhookPort !== undefined) {
   await bot.init();
   await asks?.start();
@@ -98,6 +106,7 @@ if (token === undefined) {
   });
   console.log(`colloquy demo: webhook for @${bot.botInfo.username} on port ${webhookPort}`);
   await new Promise((resolve) => stop.signal.addEventListener("abort", resolve));
+  stopping();
   await new Promise((resolve) => server.close(resolve));
   await asks?.stopAndDisconnect();
 } else {
@@ -107,6 +116,6 @@ if (token === undefined) {
   });
   stop.signal.addEventListener("abort", () => void bot.stop());
   await bot.start({ onStart: (me) => console.log(`colloquy demo running as @${me.username}`) });
+  stopping();
 }
-demo.plugin.shutdown();
 await stored.close();

@@ -11,6 +11,7 @@ export const texts = {
   alreadyRunning: "Already running, call /cancel to exit",
   counting: "Counting messages in this chat. Send anything.",
   counterClosed: (idleMs: number) => `Counter closed after ${String(idleMs / 1000)} s of silence.`,
+  counterStopped: "Counter closed: the bot is stopping.",
   flowFailed: "Something went wrong and the flow stopped. Try again.",
   surveyName: "Survey 1/3: what is your name?",
   surveySleep: (name: string) => `Survey 2/3: how many hours do you sleep, ${name}?`,

@@ -14,6 +14,7 @@ import type {
 } from "@grammyjs/types";
 import type { Api, Transformer } from "grammy";
 import { formatText } from "./formatting/format.js";
+import { refusalOf } from "./telegram-limits.js";
 
 /** One Bot API call the bot made, with the result it was given. */
 export interface ApiCall {
@@ -23,6 +24,11 @@ export interface ApiCall {
   /** The message as it was before an edit or a deletion, when the API had it. */
   readonly previous?: Message;
 }
+
+/** What the Bot API answers a call with: its result, or why it refused the call. */
+export type ApiResponse =
+  | { readonly ok: true; readonly result: unknown }
+  | { readonly ok: false; readonly error_code: number; readonly description: string };
 
 /** Options of {@link LocalBotApi}. */
 export interface LocalBotApiOptions {
@@ -57,10 +63,12 @@ type LooseCall = (method: string, payload: unknown, signal?: AbortSignal) => Pro
 /**
  * Answers Bot API calls in memory. Sent messages get increasing ids per chat and are kept so that
  * edits return the edited message; like Telegram, `parse_mode` is applied (messages come back as
- * text plus entities), only inline keyboards are kept on messages, and an edit without
- * `reply_markup` removes the inline keyboard. Methods it does not model answer `true`, which is
- * what most Bot API methods return. Everything is kept in memory for the life of the object: it
- * is meant for local runs and tests, not for long-lived servers.
+ * text plus entities), only inline keyboards are kept on messages, an edit without
+ * `reply_markup` removes the inline keyboard, and calls that break Telegram's limits (a text over
+ * 4096 characters, a caption over 1024, `callback_data` over 64 bytes, an empty text) fail with
+ * Telegram's 400 error, so a bot that works here does not fail there. Methods it does not model
+ * answer `true`, which is what most Bot API methods return. Everything is kept in memory for the
+ * life of the object: it is meant for local runs and tests, not for long-lived servers.
  *
  * @example
  * ```ts
@@ -134,10 +142,8 @@ export class LocalBotApi {
    * The grammY transformer, which answers every call itself. Prefer {@link LocalBotApi.install},
    * which also keeps the transformers installed before it working.
    */
-  readonly transformer: Transformer = async (_prev, method, payload) => {
-    const result = this.call(method, (payload ?? {}) as Record<string, unknown>);
-    return { ok: true, result } as never;
-  };
+  readonly transformer: Transformer = async (_prev, method, payload) =>
+    this.respond(method, (payload ?? {}) as Record<string, unknown>) as never;
 
   /**
    * Makes `api` (a bot's `bot.api`) answer locally. The transformers installed on it before
@@ -150,10 +156,8 @@ export class LocalBotApi {
       prev: LooseCall,
       ...args: Parameters<LooseCall>
     ) => Promise<unknown>)[];
-    const local: LooseCall = async (method, payload) => ({
-      ok: true,
-      result: this.call(method, (payload ?? {}) as Record<string, unknown>),
-    });
+    const local: LooseCall = async (method, payload) =>
+      this.respond(method, (payload ?? {}) as Record<string, unknown>);
     const chain = earlier.reduce<LooseCall>(
       (prev, transformer) => (method, payload, signal) =>
         transformer(prev, method, payload, signal),
@@ -164,8 +168,20 @@ export class LocalBotApi {
     api.config.use(innermost as never);
   }
 
-  /** Answers one call and records it. */
-  call(method: string, payload: Record<string, unknown>): unknown {
+  /**
+   * Answers one call as the Bot API would: a call that Telegram refuses (see
+   * {@link LocalBotApi}) gets its 400 error and is neither carried out nor recorded; any other is
+   * answered and recorded.
+   */
+  respond(method: string, payload: Record<string, unknown>): ApiResponse {
+    const refusal = refusalOf(method, payload);
+    if (refusal !== undefined) {
+      return { ok: false, error_code: 400, description: `Bad Request: ${refusal}` };
+    }
+    return { ok: true, result: this.#carryOut(method, payload) };
+  }
+
+  #carryOut(method: string, payload: Record<string, unknown>): unknown {
     const previous =
       method.startsWith("edit") || method === "deleteMessage"
         ? this.#messages.get(messageKey(payload.chat_id, payload.message_id))

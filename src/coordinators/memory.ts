@@ -76,7 +76,8 @@ export function createCoordinator(options: MemoryCoordinatorOptions = {}): Coord
     const arm = (ms: number) => {
       slot.cancelExpiry();
       // An expired lease frees the scope; the claim's own deadline aborts its signal.
-      slot.cancelExpiry = clock.setTimer(ms, () => vacate(scope, slot));
+      // Housekeeping: whoever waits for the scope keeps the process alive by waiting.
+      slot.cancelExpiry = clock.setTimer(ms, () => vacate(scope, slot), { keepAlive: false });
     };
     slot.holder = holder;
     arm(leaseMs);

@@ -87,10 +87,15 @@ export class MemoryLock implements Lock {
     this.#slots.set(key, slot);
     const arm = (ms: number) => {
       holder.cancelExpiry();
-      holder.cancelExpiry = this.#clock.setTimer(ms, () => {
-        holder.controller.abort(leaseExpiredError(key, ms));
-        this.#vacate(key, slot);
-      });
+      // Housekeeping: whoever waits for the lease keeps the process alive by waiting.
+      holder.cancelExpiry = this.#clock.setTimer(
+        ms,
+        () => {
+          holder.controller.abort(leaseExpiredError(key, ms));
+          this.#vacate(key, slot);
+        },
+        { keepAlive: false },
+      );
     };
     arm(leaseMs);
     const holds = () => slot.holder === holder;

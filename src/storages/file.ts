@@ -61,7 +61,8 @@ function isProcessAlive(pid: number): boolean {
  *   Several processes may read one directory, but only one should write it: compare-and-set is not
  *   atomic across processes (use `SqliteStorage` or `RedisStorage` for that).
  * - Expired entries are never returned, and their files are deleted every `sweepIntervalMs`.
- *   Call `close()` when done: the sweep timer keeps the process alive.
+ *   Call `close()` when done, to stop sweeping; the sweep timer alone never keeps the process
+ *   alive.
  *
  * @example
  * ```ts

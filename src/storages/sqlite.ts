@@ -39,7 +39,8 @@ interface Row {
  * - Compare-and-set checks the version column inside an immediate transaction, so it is atomic
  *   even when several processes share the file.
  * - Expired rows are never returned, and are deleted every `sweepIntervalMs` through the clock.
- *   Call `close()` when done: the sweep timer keeps the process alive.
+ *   Call `close()` when done, to close the database and stop sweeping; the sweep timer alone
+ *   never keeps the process alive.
  *
  * @example
  * ```ts

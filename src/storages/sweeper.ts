@@ -16,16 +16,21 @@ export function startSweeper(
   let cancel: CancelTimer = () => {};
   let running: Promise<void> = Promise.resolve();
   const arm = (): void => {
-    cancel = clock.setTimer(intervalMs, () => {
-      running = (async () => {
-        try {
-          await sweep();
-        } catch {
-          // Retried at the next interval (see above).
-        }
-        if (!stopped) arm();
-      })();
-    });
+    // Sweeping is housekeeping: a storage left open must not keep the process alive for it.
+    cancel = clock.setTimer(
+      intervalMs,
+      () => {
+        running = (async () => {
+          try {
+            await sweep();
+          } catch {
+            // Retried at the next interval (see above).
+          }
+          if (!stopped) arm();
+        })();
+      },
+      { keepAlive: false },
+    );
   };
   arm();
   return async () => {

@@ -44,7 +44,7 @@ interface PendingInput {
  * ```ts
  * const io = new ScriptedIo(["Atlantis", "Paris", "quit"]);
  * await runStates(weatherStates(offlineWeather), io);
- * expect(io.transcript).toContain("Found nothing");
+ * expect(io.transcript).toContain("Terminating");
  * ```
  */
 export class ScriptedIo implements Io {

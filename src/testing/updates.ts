@@ -97,6 +97,22 @@ export class UpdateFactory {
     };
   }
 
+  /** An inline query (`@bot query` typed in the origin's chat). */
+  inlineQuery(query: string, overrides: Partial<UpdateOrigin> = {}): Update {
+    const origin = { ...this.origin, ...overrides };
+    const update_id = this.#nextUpdate();
+    return {
+      update_id,
+      inline_query: {
+        id: `iq${update_id}`,
+        from: origin.from,
+        query,
+        offset: "",
+        chat_type: origin.chat.type,
+      },
+    };
+  }
+
   #build(body: Partial<Message>, overrides: MessageOverrides): Message {
     const origin = { ...this.origin, ...overrides };
     const replyTo =

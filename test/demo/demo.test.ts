@@ -71,7 +71,7 @@ describe("demo through bot.handleUpdate", () => {
     }
     expect(transcript()).toEqual([
       "Hello, Ann! Are you hungry?",
-      "No worries, I've got you back!",
+      "No worries, I've got your back!",
       "What are you gonna order? Cart: Empty",
       "Added Pizza",
       "What are you gonna order? Cart: Pizza",
@@ -124,7 +124,7 @@ describe("demo /weather (the Io flow in Telegram)", () => {
     await vi.waitFor(() => expect(transcript()).toHaveLength(11));
     expect(transcript()).toEqual([
       "Name a city:",
-      "Found nothing",
+      "Found nothing. I know Paris, Berlin, London, Tokyo, New York, Madrid, Rome, and Sydney.",
       "Name a city:",
       ...paris,
       "Name a city:",
@@ -196,7 +196,12 @@ describe("demo /weather (the Io flow in Telegram)", () => {
       bot.handleUpdate(user.text("Paris")),
     ]);
     await vi.waitFor(() => expect(transcript()).toHaveLength(6));
-    expect(transcript()).toEqual(["Name a city:", "Found nothing", "Name a city:", ...paris]);
+    expect(transcript()).toEqual([
+      "Name a city:",
+      "Found nothing. I know Paris, Berlin, London, Tokyo, New York, Madrid, Rome, and Sydney.",
+      "Name a city:",
+      ...paris,
+    ]);
   });
 });
 
@@ -235,6 +240,24 @@ describe("demo /count (a per-chat delegate)", () => {
       texts.cancelled,
       texts.notUnderstood,
     ]);
+  });
+});
+
+describe("demo stop (the bot is stopping)", () => {
+  it("closes the counter with a goodbye, ends waits quietly, and cancels their timers", async () => {
+    const { send, transcript, clock, demo } = createDemo();
+    await send("/count");
+    await send("/name");
+    expect(clock.pendingTimers).toBe(2);
+    demo.stop();
+    await vi.waitFor(() => expect(transcript()).toHaveLength(3));
+    expect(transcript()).toEqual([
+      "Counting messages in this chat. Send anything.",
+      texts.askName,
+      "Counter closed: the bot is stopping.",
+    ]);
+    // Neither the counter's idle close nor /name's timeout is left to fire.
+    expect(clock.pendingTimers).toBe(0);
   });
 });
 

@@ -58,4 +58,29 @@ describe("the demo in terminal mode (piped stdin, a temporary data directory)", 
       ].join("\n"),
     );
   }, 60_000);
+
+  it("answers inline queries typed as `@ query`, and says when a button is no longer active", async () => {
+    const output = await runDemo("@ par\n/form\na@b.c\n#1\n#1\n/cancel\n#1\n");
+    expect(output).toBe(
+      [
+        "you> @ par",
+        "bot (1 inline result)>",
+        "  Paris: Found Paris (France) at latitude 48.85341 and longitude 2.3488",
+        "you> /form",
+        "bot> Step 1/3: your email?",
+        "you> a@b.c",
+        "bot> Step 2/3: your age?",
+        "  [1] Back",
+        "you> #1",
+        "bot> Step 1/3: your email?",
+        "you> #1",
+        "bot (toast)> This button is no longer active.",
+        "you> /cancel",
+        "bot> Cancelled.",
+        "you> #1",
+        "bot (toast)> This button is no longer active.",
+        "",
+      ].join("\n"),
+    );
+  }, 60_000);
 });

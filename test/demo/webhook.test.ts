@@ -107,7 +107,7 @@ describe.skipIf(redis.skip !== undefined)("the demo as a webhook cluster on one 
     for (const [port, update] of steps) expect((await post(port, update)).status).toBe(200);
     expect(sentTexts().slice(before)).toEqual([
       "Hello, Ann! Are you hungry?",
-      "No worries, I've got you back!",
+      "No worries, I've got your back!",
       "What are you gonna order? Cart: Empty",
       "Added Tea",
       "What are you gonna order? Cart: Tea",

@@ -60,6 +60,9 @@ export function createFormBot(storage: Storage, history?: History) {
     return transcriptOf(api).slice(start);
   };
   /** How many presses were answered, so that no button is left spinning. */
-  const answered = () => api.calls.filter((call) => call.method === "answerCallbackQuery").length;
-  return { bot, form, say, answered };
+  const answers = () => api.calls.filter((call) => call.method === "answerCallbackQuery");
+  const answered = () => answers().length;
+  /** The text each press was answered with (`undefined`: no notification). */
+  const toasts = () => answers().map((call) => call.payload.text);
+  return { bot, form, say, answered, toasts };
 }

@@ -37,8 +37,16 @@ describe("the demo's /form", () => {
     expect(await say("Porto")).toEqual(["Saved: email=ann@example.com, age=150, city=Porto"]);
   });
 
+  it("accepts every address a browser's email field does, short ones too", async () => {
+    const { say } = formBot();
+    await say("/form");
+    expect(await say("a@b.c")).toEqual([age]);
+    await say("/form");
+    expect(await say("ann.o'neil+bot@mail.example")).toEqual([age]);
+  });
+
   it("goes back a step with Back, to what was typed there, and answers every press", async () => {
-    const { say, answered } = formBot();
+    const { say, answered, toasts } = formBot();
     await say("/form", "ann@example.com", "36");
     expect(await say(BACK)).toEqual([age]);
     expect(await say(BACK)).toEqual([email]);
@@ -49,6 +57,9 @@ describe("the demo's /form", () => {
     // Once the form is over, Back does nothing, but the press is still answered.
     expect(await say(BACK)).toEqual([]);
     expect(answered()).toBe(5);
+    // The presses that could not go back said so.
+    const inactive = "This button is no longer active.";
+    expect(toasts()).toEqual([undefined, undefined, inactive, undefined, inactive]);
   });
 
   it("keeps no step behind a user who starts again or cancels", async () => {

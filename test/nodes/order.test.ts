@@ -13,7 +13,7 @@ describe("the demo's /order", () => {
     expect(await say("/order")).toEqual([`Hello, Ann! Are you hungry? ${menu}`]);
     expect(await say("Maybe")).toEqual(["Say what?"]);
     expect(await say("Yes")).toEqual([
-      "No worries, I've got you back!",
+      "No worries, I've got your back!",
       `What are you gonna order? Cart: Empty ${cartKeys}`,
     ]);
     expect(await say("Finish")).toEqual(["Cart is empty! Write Cancel to cancel the order"]);
@@ -29,7 +29,7 @@ describe("the demo's /order", () => {
       `Again main menu! Are you hungry? ${menu}`,
     ]);
     expect(await say("Yes", "Tea", "Cancel")).toEqual([
-      "No worries, I've got you back!",
+      "No worries, I've got your back!",
       `What are you gonna order? Cart: Empty ${cartKeys}`,
       "Added Tea",
       `What are you gonna order? Cart: Tea ${cartKeys}`,
@@ -47,7 +47,7 @@ describe("the demo's /order", () => {
     await say("/order", "Yes", "Pizza");
     expect(await say("/order")).toEqual([`Hello, Ann! Are you hungry? ${menu}`]);
     expect(await say("Yes")).toEqual([
-      "No worries, I've got you back!",
+      "No worries, I've got your back!",
       `What are you gonna order? Cart: Empty ${cartKeys}`,
     ]);
     expect(await say("/cancel", "Pizza")).toEqual([

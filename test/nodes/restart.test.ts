@@ -21,7 +21,7 @@ describe("the demo's /order across a restart", () => {
     const db = join(dir, "bot.db");
     expect(await runBotProcess(script, db, "/order", "Yes", "Pizza")).toEqual([
       "Hello, Ann! Are you hungry? [Yes|No]",
-      "No worries, I've got you back!",
+      "No worries, I've got your back!",
       "What are you gonna order? Cart: Empty [Finish|Cancel]",
       "Added Pizza",
       "What are you gonna order? Cart: Pizza [Finish|Cancel]",

@@ -46,9 +46,10 @@ export async function startBotApiServer(options: BotApiServerOptions = {}): Prom
         }
         // Long polling with nothing to deliver: answer after a moment, not in a tight loop.
         if (method === "getUpdates") await new Promise((resolve) => setTimeout(resolve, 100));
-        const result = api.call(method, payload);
+        const answer = api.respond(method, payload);
+        if (!answer.ok) response.statusCode = answer.error_code;
         response.setHeader("content-type", "application/json");
-        response.end(JSON.stringify({ ok: true, result }));
+        response.end(JSON.stringify(answer));
       })
       .catch((error: unknown) => {
         response.statusCode = 400;

@@ -17,6 +17,8 @@ export interface SpawnTsOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Written to the child's stdin, which is then closed; without it, stdin is not connected. */
   readonly input?: string;
+  /** Connects stdin as a pipe left open, for the caller to write to and end (`input` is ignored). */
+  readonly openStdin?: boolean;
 }
 
 /**
@@ -33,9 +35,9 @@ export function spawnTs(
   const child = spawn(process.execPath, argv, {
     cwd: root,
     env: { ...process.env, ...options.env },
-    stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    stdio: [options.input === undefined && !options.openStdin ? "ignore" : "pipe", "pipe", "pipe"],
   });
-  if (options.input !== undefined) child.stdin?.end(options.input);
+  if (options.input !== undefined && !options.openStdin) child.stdin?.end(options.input);
   return child as ChildProcessByStdio<Writable | null, Readable, Readable>;
 }
 
@@ -80,6 +82,25 @@ export function waitForOutput(
 export function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once("exit", resolve));
+}
+
+/** How a child ended after {@link timeToExit}'s `end`, and how long that took. */
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly ms: number;
+}
+
+/** Calls `end` (close stdin, send a signal) and measures how long the child takes to exit. */
+export function timeToExit(child: ChildProcess, end: () => void): Promise<Exit> {
+  const started = performance.now();
+  const ending = new Promise<Exit>((resolve) =>
+    child.once("exit", (code, signal) =>
+      resolve({ code, signal, ms: Math.round(performance.now() - started) }),
+    ),
+  );
+  end();
+  return ending;
 }
 
 /** Sends `signal` to the child and resolves to its exit code once it has ended. */

@@ -98,6 +98,44 @@ describe("LocalBotApi", () => {
     expect(api.calls).toHaveLength(1);
   });
 
+  it("refuses what Telegram refuses, with Telegram's 400 errors, and records none of it", async () => {
+    const { bot, api } = localBot();
+    const refused = (description: string) => ({ error_code: 400, description });
+    const long = "x".repeat(4097);
+    await expect(bot.api.sendMessage(1, long)).rejects.toMatchObject(
+      refused("Bad Request: message is too long"),
+    );
+    await expect(bot.api.sendMessage(1, " \n")).rejects.toMatchObject(
+      refused("Bad Request: message text is empty"),
+    );
+    const photo = new InputFile(new Uint8Array([1]), "cat.jpg");
+    await expect(bot.api.sendPhoto(1, photo, { caption: "y".repeat(1025) })).rejects.toMatchObject(
+      refused("Bad Request: message caption is too long"),
+    );
+    // 33 characters, but 66 bytes: the limit is on bytes.
+    const wide = new InlineKeyboard().text("wide", "é".repeat(33));
+    await expect(bot.api.sendMessage(1, "pick", { reply_markup: wide })).rejects.toMatchObject(
+      refused("Bad Request: BUTTON_DATA_INVALID"),
+    );
+    const sent = await bot.api.sendMessage(1, "short");
+    await expect(bot.api.editMessageText(1, sent.message_id, long)).rejects.toMatchObject(
+      refused("Bad Request: MESSAGE_TOO_LONG"),
+    );
+    await expect(bot.api.answerCallbackQuery("q", { text: "z".repeat(201) })).rejects.toMatchObject(
+      refused("Bad Request: MESSAGE_TOO_LONG"),
+    );
+    expect(api.calls.map((c) => c.method)).toEqual(["sendMessage"]);
+    expect(api.message(1, sent.message_id)?.text).toBe("short");
+  });
+
+  it("counts a text's length as Telegram does: after its markup is parsed", async () => {
+    const { bot } = localBot();
+    const sent = await bot.api.sendMessage(1, `<b>${"x".repeat(4096)}</b>`, { parse_mode: "HTML" });
+    expect(sent.text).toHaveLength(4096);
+    const keyboard = new InlineKeyboard().text("ok", "é".repeat(32));
+    await expect(bot.api.sendMessage(1, "pick", { reply_markup: keyboard })).resolves.toBeDefined();
+  });
+
   it("handleUpdate's per-update api answers locally too", async () => {
     const { bot, api } = localBot();
     bot.on("message", (ctx) => ctx.reply("pong"));

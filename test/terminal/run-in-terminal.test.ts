@@ -112,6 +112,82 @@ describe("runInTerminal transcript (piped input)", () => {
     ]);
   });
 
+  it("says in one line when a press changes nothing, and whether the bot answered it", async () => {
+    const bot = new Bot("x");
+    bot.command("menu", (ctx) =>
+      ctx.reply("Pick:", {
+        reply_markup: new InlineKeyboard().text("Stale", "a").text("Mute", "b"),
+      }),
+    );
+    bot.callbackQuery("a", (ctx) => ctx.answerCallbackQuery());
+    bot.callbackQuery("b", () => {});
+    expect((await transcriptOf(bot, ["/menu", "#1", "#2"])).split("\n")).toEqual([
+      "you> /menu",
+      "bot> Pick:",
+      "  [1] Stale  [2] Mute",
+      "you> #1",
+      '(pressing "Stale" changed nothing: the button is no longer active)',
+      "you> #2",
+      '(pressing "Mute" changed nothing: the button is no longer active, and the bot did not answer the press)',
+      "",
+    ]);
+  });
+
+  it("sends an inline query for `@ query` or `@bot query`, and shows the results", async () => {
+    const bot = new Bot("x");
+    const seen: unknown[] = [];
+    bot.on("inline_query", (ctx) => {
+      seen.push([ctx.inlineQuery.query, ctx.inlineQuery.chat_type]);
+      const found = ["Paris", "Parma"].filter((city) =>
+        city.toLowerCase().includes(ctx.inlineQuery.query),
+      );
+      return ctx.answerInlineQuery(
+        found.map((city) => ({
+          type: "article",
+          id: city,
+          title: city,
+          input_message_content: { message_text: `${city} is nice` },
+        })),
+      );
+    });
+    bot.on("message:text", (ctx) => ctx.reply(`text: ${ctx.message.text}`));
+    const lines = ["@ par", "@colloquy_demo_bot parm", "@ zzz", "@someone hi", "\\@ not a query"];
+    expect((await transcriptOf(bot, lines)).split("\n")).toEqual([
+      "you> @ par",
+      "bot (2 inline results)>",
+      "  Paris: Paris is nice",
+      "  Parma: Parma is nice",
+      "you> @colloquy_demo_bot parm",
+      "bot (1 inline result)>",
+      "  Parma: Parma is nice",
+      "you> @ zzz",
+      "bot (0 inline results)>",
+      "you> @someone hi",
+      "bot> text: @someone hi",
+      "you> \\@ not a query",
+      "bot> text: @ not a query",
+      "",
+    ]);
+    expect(seen).toEqual([
+      ["par", "private"],
+      ["parm", "private"],
+      ["zzz", "private"],
+    ]);
+  });
+
+  it("fails a call that Telegram would refuse with Telegram's error", async () => {
+    const bot = new Bot("x");
+    bot.on("message", (ctx) => ctx.reply("x".repeat(4097)));
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      expect(await transcriptOf(bot, ["hi"])).toBe(
+        "you> hi\nerror> GrammyError: Call to 'sendMessage' failed! (400: Bad Request: message is too long)\n",
+      );
+    } finally {
+      quiet.mockRestore();
+    }
+  });
+
   it("feeds realistic updates: command entities, the user, shared message ids, the pressed message", async () => {
     const bot = new Bot("x");
     const seen: unknown[] = [];
@@ -227,6 +303,20 @@ describe("runInTerminal transcript (piped input)", () => {
     });
     expect(await transcriptOf(bot, ["hi"])).toBe("you> hi\nbot> late but shown\n");
     expect(finished).toBe(true);
+  });
+
+  it("runs onInputEnd once input ends and still shows what the bot sends then", async () => {
+    const bot = new Bot("x");
+    bot.on("message", (ctx) => ctx.reply("hi"));
+    let ended = 0;
+    const transcript = await transcriptOf(bot, ["one"], {
+      onInputEnd: async () => {
+        ended += 1;
+        await bot.api.sendMessage(1, "bye");
+      },
+    });
+    expect(transcript).toBe("you> one\nbot> hi\nbot> bye\n");
+    expect(ended).toBe(1);
   });
 
   it("the signal option stops reading input; the run then ends", async () => {

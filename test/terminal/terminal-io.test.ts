@@ -58,7 +58,7 @@ describe("terminalIo", () => {
     expect(written()).toBe(
       [
         "Name a city: Atlantis",
-        "Found nothing",
+        "Found nothing. I know Paris, Berlin, London, Tokyo, New York, Madrid, Rome, and Sydney.",
         "Name a city: paris",
         "Found Paris (France) at latitude 48.85341 and longitude 2.3488",
         "Current temperature is 9.7 °C",

@@ -23,7 +23,7 @@ describe("the weather flow", () => {
     expect(await run(["Atlantis", "Paris", "quit"])).toEqual([
       "Name a city:",
       "> Atlantis",
-      "Found nothing",
+      "Found nothing. I know Paris, Berlin, London, Tokyo, New York, Madrid, Rome, and Sydney.",
       "Name a city:",
       "> Paris",
       paris,
@@ -31,6 +31,19 @@ describe("the weather flow", () => {
       menu,
       "> quit",
       "Terminating",
+    ]);
+  });
+
+  it("names no cities when its provider knows any city", async () => {
+    const offline = new OfflineWeather();
+    const anywhere: WeatherProvider = {
+      findCity: (name) => offline.findCity(name),
+      currentTemperature: (city) => offline.currentTemperature(city),
+    };
+    expect((await run(["Atlantis", "Rome", "quit"], anywhere)).slice(0, 3)).toEqual([
+      "Name a city:",
+      "> Atlantis",
+      "Found nothing",
     ]);
   });
 

@@ -7,7 +7,7 @@ import type { Clock, History, Lock, Storage } from "colloquy";
 import { type BotFlow, createFlow, goto } from "colloquy/grammy";
 import type { Bot } from "grammy";
 import { emailStep, type FormContext, formNodes } from "./nodes.js";
-import { backButton } from "./texts.js";
+import { backButton, formTexts } from "./texts.js";
 
 export type { FormContext } from "./nodes.js";
 
@@ -26,7 +26,8 @@ export interface FormOptions {
 /**
  * Registers `/form` (which also restarts a user already in it), routes the text messages of users
  * in the form to their step, and handles the Back button: it answers the press and takes the user
- * one step back from where they are, whichever prompt's button they pressed. Call it after
+ * one step back from where they are, whichever prompt's button they pressed (at the first step,
+ * or outside the form, the answer says that the button is no longer active). Call it after
  * `bot.use(colloquy())` and the other commands, before any catch-all handler. `/cancel` leaves the
  * form with `form.leave(ctx)`, which resolves to whether the user was in it.
  *
@@ -52,9 +53,14 @@ export function installForm<C extends FormContext>(
   });
   bot.command("form", (ctx) => form.enter(ctx));
   bot.callbackQuery(backButton.data, async (ctx) => {
-    // Answered first, so the button stops spinning whatever happens next.
-    await ctx.answerCallbackQuery();
-    await form.back(ctx);
+    // Back is active while the user is in the form past its first step; an older prompt's button
+    // says so rather than doing nothing. Answered first, so the button stops spinning whatever
+    // happens next.
+    const scope = form.scopeOf(ctx);
+    const at = scope === undefined ? undefined : await form.user(scope).get();
+    const active = at !== undefined && at.node !== emailStep.key;
+    await ctx.answerCallbackQuery(active ? {} : { text: formTexts.backInactive });
+    if (active) await form.back(ctx);
   });
   bot.on("message:text", form);
   return form;

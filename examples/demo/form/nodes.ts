@@ -14,7 +14,9 @@ import { backButton, formTexts as texts } from "./texts.js";
 /** The context the nodes need: grammY's, with colloquy's plugin installed. */
 export type FormContext = Context & ColloquyFlavor;
 
-const email = z.email();
+// What a browser's email field accepts (HTML5): any valid address, `a@b.c` too; zod's default
+// pattern also wants a top-level domain of two letters or more.
+const email = z.email({ pattern: z.regexes.html5Email });
 const age = z.number().int().min(1).max(150);
 /** An age as typed: digits only (no sign, point or exponent), then the range. */
 const ageText = z.string().trim().regex(/^\d+$/).transform(Number).pipe(age);

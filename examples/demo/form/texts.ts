@@ -5,6 +5,7 @@ export const formTexts = {
   askCity: "Step 3/3: your city?",
   badEmail: "That does not look like an email address.",
   badAge: "Age must be a whole number from 1 to 150.",
+  backInactive: "This button is no longer active.",
   saved: (form: { readonly email: string; readonly age: number; readonly city: string }) =>
     `Saved: email=${form.email}, age=${String(form.age)}, city=${form.city}`,
 } as const;

@@ -34,7 +34,7 @@ const menuNode = menu.handle<OrderContext>({
   async event(ctx) {
     const text = ctx.message?.text;
     if (text === buttons.yes) {
-      await ctx.reply(texts.gotYou);
+      await ctx.reply(texts.gotYourBack);
       return goto(hungry, { order: [] });
     }
     if (text === buttons.no) {

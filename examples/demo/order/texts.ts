@@ -2,7 +2,7 @@
 export const orderTexts = {
   hello: (firstName: string) => `Hello, ${firstName}! Are you hungry?`,
   again: "Again main menu! Are you hungry?",
-  gotYou: "No worries, I've got you back!",
+  gotYourBack: "No worries, I've got your back!",
   later: "Write me when you are ready then!",
   sayWhat: "Say what?",
   whatToOrder: (cart: readonly string[]) =>

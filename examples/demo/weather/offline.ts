@@ -45,6 +45,8 @@ function keyOf(name: string): string {
  * network, the same answers every run. Lookup ignores case and extra spaces.
  */
 export class OfflineWeather implements WeatherProvider {
+  readonly knownCities: readonly string[] = knownCities.map((city) => city.name);
+
   /** The known cities whose name contains `query`, ignoring case (the demo's inline search). */
   search(query: string): City[] {
     const wanted = keyOf(query);

@@ -22,6 +22,11 @@ export interface WeatherProvider {
   findCity(name: string, options?: WeatherCallOptions): Promise<City | undefined>;
   /** The current temperature at `city`, in °C. */
   currentTemperature(city: City, options?: WeatherCallOptions): Promise<number>;
+  /**
+   * The names of the only cities it knows, when it knows a few (a built-in table), so that a
+   * person who named another one is told what to try. Unset when it knows any city.
+   */
+  readonly knownCities?: readonly string[];
 }
 
 /** The weather source could not answer; the message says why and what to do. */

@@ -9,7 +9,10 @@ import { type City, type WeatherProvider, WeatherUnavailableError } from "./prov
 /** The texts the flow says; users and tests rely on them. */
 export const weatherTexts = {
   nameCity: "Name a city:",
-  foundNothing: "Found nothing",
+  foundNothing: (known?: readonly string[]) =>
+    known === undefined
+      ? "Found nothing"
+      : `Found nothing. I know ${new Intl.ListFormat("en").format(known)}.`,
   found: (city: City) =>
     `Found ${city.name} (${city.country}) at latitude ${city.latitude} and longitude ${city.longitude}`,
   temperature: (celsius: number) => `Current temperature is ${celsius.toFixed(1)} °C`,
@@ -32,7 +35,7 @@ export function weatherStates(provider: WeatherProvider): State {
       const city = await unlessUnavailable(io, () => provider.findCity(name, { signal }));
       if (city === null) return exitOrContinue;
       if (city === undefined) {
-        await io.print(weatherTexts.foundNothing);
+        await io.print(weatherTexts.foundNothing(provider.knownCities));
         return findCityPosition;
       }
       await io.print(weatherTexts.found(city));

@@ -12,7 +12,7 @@ import {
   matchFilter,
 } from "grammy";
 import { type CaptureCriteria, capture } from "../../capture.js";
-import type { Clock } from "../../clock.js";
+import { type Clock, systemClock, unreferenced } from "../../clock.js";
 import { type DelegateFactory, toDelegateFunction } from "../../delegation/handler.js";
 import { DelegateRegistry } from "../../delegation/registry.js";
 import type { Seed, SeedFn } from "../../delegation/seeders.js";
@@ -86,7 +86,8 @@ export function delegate<C extends Context>(
     spawn: (ctx) => (spawnOn(ctx) ? run : undefined),
     accepts: captured && ((ctx) => captured(ctx.update)),
     idleTimeoutMs: options.idleTimeoutMs,
-    clock: options.clock,
+    // Idle closes and events matter only while the bot runs, which keeps the process alive.
+    clock: unreferenced(options.clock ?? systemClock),
     onError: options.onError,
   });
   const middleware: MiddlewareFn<C> = async (ctx, next) => {

@@ -7,7 +7,7 @@
  */
 import createDebug from "debug";
 import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
-import type { Clock } from "../../clock.js";
+import { type Clock, systemClock, unreferenced } from "../../clock.js";
 import { ListenerCancelledError } from "../../errors.js";
 import { updateKeys } from "../../keys.js";
 import type { MatchScope, WaitMatch } from "../../listeners/match.js";
@@ -110,7 +110,8 @@ export function colloquy<C extends Context = Context>(
   const report = (error: unknown) => onError(error, -1);
   const registry = new ListenerRegistry<PluginContext>({
     keysOf: (ctx) => updateKeys(ctx.update),
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    // Wait timeouts matter only while the bot runs, and its transport keeps the process alive.
+    clock: unreferenced(options.clock ?? systemClock),
     ...(options.timeoutMs === undefined ? {} : { defaultTimeoutMs: options.timeoutMs }),
     ...(options.maxWaitsPerUser === undefined ? {} : { maxPerUser: options.maxWaitsPerUser }),
     ...(options.maxWaitsPerChat === undefined ? {} : { maxPerChat: options.maxWaitsPerChat }),

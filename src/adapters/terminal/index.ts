@@ -4,7 +4,13 @@
  *
  * @module
  */
-export { type ApiCall, LocalBotApi, type LocalBotApiOptions, localBotUser } from "../local-api.js";
+export {
+  type ApiCall,
+  type ApiResponse,
+  LocalBotApi,
+  type LocalBotApiOptions,
+  localBotUser,
+} from "../local-api.js";
 export type { RunInTerminalOptions, TerminalChatType, TerminalStreams } from "./options.js";
 export { runInTerminal } from "./run.js";
 export { type TerminalIo, terminalIo } from "./terminal-io.js";

@@ -4,6 +4,8 @@ export type TerminalInput =
   | { readonly kind: "text"; readonly text: string; readonly commandLength?: number }
   /** A press of button `button` (1-based) of the newest inline keyboard. */
   | { readonly kind: "press"; readonly button: number }
+  /** An inline query, as typing `@bot query` in a Telegram chat sends. */
+  | { readonly kind: "inline"; readonly query: string }
   /** A blank line, which Telegram could not send. */
   | { readonly kind: "blank" };
 
@@ -12,15 +14,20 @@ export type TerminalInput =
 const commandPattern = /^\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,})?(?=\s|$)/;
 
 /**
- * Reads one typed line: `#N` presses button N of the newest inline keyboard, `\#…` sends a text
- * starting with a literal `#`, anything else is a text message (a command when it starts with
- * `/name`).
+ * Reads one typed line: `#N` presses button N of the newest inline keyboard; `@ query` (or
+ * `@botUsername query`, as in Telegram) sends an inline query; `\#…` and `\@…` send a text
+ * starting with a literal `#` or `@`; anything else is a text message (a command when it starts
+ * with `/name`).
  */
-export function parseInputLine(line: string): TerminalInput {
+export function parseInputLine(line: string, botUsername: string): TerminalInput {
   if (line.trim() === "") return { kind: "blank" };
   const press = /^#(\d+)$/.exec(line.trim());
   if (press) return { kind: "press", button: Number(press[1]) };
-  const text = line.startsWith("\\#") ? line.slice(1) : line;
+  const inline = /^@(\S*)(?:\s+|$)/.exec(line);
+  if (inline && ["", botUsername.toLowerCase()].includes(inline[1]?.toLowerCase() ?? "")) {
+    return { kind: "inline", query: line.slice(inline[0].length) };
+  }
+  const text = /^\\[#@]/.test(line) ? line.slice(1) : line;
   const command = commandPattern.exec(text);
   return command
     ? { kind: "text", text, commandLength: command[0].length }

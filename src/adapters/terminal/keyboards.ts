@@ -32,7 +32,13 @@ export function replyKeyboardLine(markup: unknown, color: boolean): string[] {
 
 /** What pressing a button does: a callback query to send, or why nothing can be sent. */
 export type Press =
-  | { readonly kind: "callback"; readonly message: Message; readonly data: string }
+  | {
+      readonly kind: "callback";
+      readonly message: Message;
+      readonly data: string;
+      /** The button's label. */
+      readonly label: string;
+    }
   | { readonly kind: "none"; readonly reason: string };
 
 // How many keyboard messages are remembered: enough to fall back past a few removed ones.
@@ -73,7 +79,9 @@ export class NewestKeyboard {
     if (button === undefined) {
       return { kind: "none", reason: `the newest keyboard has buttons 1 to ${buttons.length}` };
     }
-    if ("callback_data" in button) return { kind: "callback", message, data: button.callback_data };
+    if ("callback_data" in button) {
+      return { kind: "callback", message, data: button.callback_data, label: button.text };
+    }
     return { kind: "none", reason: `button ${n} ${whatItDoes(button)}` };
   }
 }

@@ -27,6 +27,12 @@ export interface RunInTerminalOptions extends TerminalStreams {
   readonly quietMs?: number;
   /** Stops reading input, as Ctrl+C does; the run ends once the bot is idle. */
   readonly signal?: AbortSignal;
+  /**
+   * Runs once input has ended (Ctrl+C, Ctrl+D, the end of piped input, `signal`), before the run
+   * ends: what the bot sends meanwhile is still shown. End the bot's flows here, so that they can
+   * say goodbye — `plugin.shutdown()` ends every pending `ask`.
+   */
+  readonly onInputEnd?: () => unknown;
   /** The local Bot API to answer with; pass one to inspect the calls the bot made. */
   readonly api?: LocalBotApi;
 }

@@ -1,4 +1,4 @@
-import type { Message, MessageEntity } from "@grammyjs/types";
+import type { InlineQueryResult, Message, MessageEntity } from "@grammyjs/types";
 import { formatText } from "../formatting/format.js";
 import type { FormattedText } from "../formatting/text.js";
 import type { ApiCall } from "../local-api.js";
@@ -39,8 +39,9 @@ const fileKinds = [
  * The transcript lines for one Bot API call: `bot> TEXT` for a message (`bot (edited)> TEXT` for
  * an edit), its inline buttons as `  [1] label  [2] label`, a reply keyboard as
  * `  (reply keyboard) a | b`, media as a `[photo]`-style placeholder, a chat action as
- * `bot (typing)`, and `bot (called METHOD: not simulated)` for a method the terminal does not
- * model. Calls nobody would see (getMe, setMyCommands, ...) render as nothing.
+ * `bot (typing)`, the answer to an inline query as `bot (2 inline results)>` with a line per result
+ * (`  Title: message text`), and `bot (called METHOD: not simulated)` for a method the terminal
+ * does not model. Calls nobody would see (getMe, setMyCommands, ...) render as nothing.
  */
 export function renderCall(call: ApiCall, context: RenderContext): string[] {
   const { method, payload, result } = call;
@@ -68,11 +69,29 @@ export function renderCall(call: ApiCall, context: RenderContext): string[] {
     const kind = payload.show_alert ? "alert" : "toast";
     return [`${bot({ context, chatId: context.chatId, what: kind })}> ${payload.text}`];
   }
+  if (method === "answerInlineQuery") {
+    return inlineResultLines(payload.results as readonly InlineQueryResult[] | undefined, context);
+  }
   if (unseen.has(method)) return [];
   return [paint(context.color, "2", `bot (called ${method}: not simulated)`)];
 }
 
 type Shown = Partial<Message> & Partial<FormattedText>;
+
+function inlineResultLines(
+  results: readonly InlineQueryResult[] = [],
+  context: RenderContext,
+): string[] {
+  const count = `${results.length} inline result${results.length === 1 ? "" : "s"}`;
+  const lines = results.map((result) => {
+    const title = Reflect.get(result, "title") ?? result.id;
+    const content = Reflect.get(result, "input_message_content");
+    const text = Reflect.get(Object(content), "message_text") ?? Reflect.get(result, "description");
+    const kind = result.type === "article" ? "" : paint(context.color, "2", `[${result.type}] `);
+    return `  ${kind}${String(title)}${text === undefined ? "" : `: ${String(text)}`}`;
+  });
+  return [`${bot({ context, chatId: context.chatId, what: count })}>`, ...lines];
+}
 
 /** Who a message line is from: `bot`, tagged with what happened and the chat when not the person's. */
 interface Sender {

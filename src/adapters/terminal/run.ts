@@ -8,9 +8,14 @@ import { parseInputLine, type TerminalInput } from "./input.js";
 import { NewestKeyboard } from "./keyboards.js";
 import { LineReader } from "./line-reader.js";
 import { type RunInTerminalOptions, type TerminalSettings, terminalSettings } from "./options.js";
+import { PressOutcome } from "./press-outcome.js";
 import { renderCall } from "./render-call.js";
 import { Screen } from "./screen.js";
 import { TerminalUser } from "./user-updates.js";
+import { armWindDown } from "./wind-down.js";
+
+// How long the bot may take to finish after input ended before the terminal says it waits.
+const noticeAfterMs = 500;
 
 /**
  * Runs a grammY bot in a terminal, with no token and no network: Bot API calls are answered
@@ -19,10 +24,16 @@ import { TerminalUser } from "./user-updates.js";
  * chat actions.
  *
  * Typing: a line is a text message (a command when it starts with `/`); `#N` presses button N of
- * the newest inline keyboard; `\#` sends a text that starts with `#`. The next line is read once
- * the bot has been quiet for `quietMs`. Errors from handlers go to `bot.catch` when set and are
- * printed as `error> …` otherwise; they never end the run. Ctrl+C, the end of input or
- * `options.signal` end it once the bot is idle: the promise then resolves.
+ * the newest inline keyboard (a press that changes nothing says so in one line); `@ query` sends an
+ * inline query and shows the results; `\#` and `\@` send a text that starts with `#` or `@`. The
+ * next line is read once the bot has been quiet for `quietMs`. Bot API calls that Telegram would
+ * refuse (a text over 4096 characters, say) fail with Telegram's error. Errors from handlers go
+ * to `bot.catch` when set and are printed as `error> …` otherwise; they never end the run.
+ *
+ * Ctrl+C, the end of input or `options.signal` end it: `options.onInputEnd` runs, and once the bot
+ * is idle the promise resolves. A Ctrl+C while it waits for the bot quits the process at once
+ * (exit code 130). colloquy's own timers (pending `ask` timeouts, delegates' idle closes, storage
+ * sweeps) never keep the process alive after that.
  *
  * When the output is not a terminal the transcript is plain and parseable: `bot> TEXT`,
  * `bot (edited)> TEXT`, `  [1] label  [2] label`, `  (reply keyboard) a | b`, `you> LINE`.
@@ -55,20 +66,33 @@ export async function runInTerminal<C extends Context>(
   const activity = new Activity();
   const keyboards = new NewestKeyboard(api, settings.chat.id);
   const user = new TerminalUser(api, settings.user, settings.chat);
+  const presses = new PressOutcome();
   const context = { chatId: settings.chat.id, color: settings.color };
   const stopRendering = api.onCall((call) => {
     activity.touch();
     keyboards.observe(call);
-    screen.write(renderCall(call, context));
+    const lines = renderCall(call, context);
+    presses.observe(call, lines);
+    screen.write(lines);
+  });
+  const note = (text: string) => screen.write([paint(settings.color, "2", text)]);
+  // At once, even while a handler is still busy: ending the flows is what lets it finish.
+  const inputEnded = new Promise((resolve) => {
+    reader.ended.addEventListener("abort", resolve, { once: true });
+  }).then(() => options.onInputEnd?.());
+  const ownStdin = settings.input === process.stdin;
+  const disarm = armWindDown(reader.ended, {
+    ownStdin,
+    notice: settings.interactive && ownStdin ? note : undefined,
+    noticeAfterMs,
   });
 
   const handle = async (line: string): Promise<void> => {
-    const input = parseInputLine(line);
+    const input = parseInputLine(line, bot.botInfo.username);
     if (input.kind === "blank") return;
     if (!settings.interactive) screen.write([`${paint(settings.color, "1", "you")}> ${line}`]);
-    const update = updateFor(input, user, keyboards);
-    if (typeof update === "string")
-      return screen.write([paint(settings.color, "2", `(${update})`)]);
+    const update = updateFor(input, user, keyboards, presses);
+    if (typeof update === "string") return note(`(${update})`);
     const handled = bot.handleUpdate(update).catch((error) => report(bot, error, screen, settings));
     await activity.track(handled);
   };
@@ -77,13 +101,17 @@ export async function runInTerminal<C extends Context>(
     if (settings.interactive) screen.write(banner(bot, settings));
     for (;;) {
       await activity.quiet(settings.quietMs);
+      const unchanged = presses.settle();
+      if (unchanged !== undefined) note(unchanged);
       screen.prompt();
       const line = await reader.next();
       if (line === undefined) break;
       await handle(line);
     }
+    await inputEnded;
     await activity.quiet(settings.quietMs);
   } finally {
+    disarm();
     stopRendering();
     reader.close();
     if (settings.interactive) settings.output.write("\n");
@@ -111,16 +139,20 @@ function updateFor(
   input: Exclude<TerminalInput, { kind: "blank" }>,
   user: TerminalUser,
   keyboards: NewestKeyboard,
+  presses: PressOutcome,
 ): Update | string {
   if (input.kind === "text") return user.text(input.text, input.commandLength);
+  if (input.kind === "inline") return user.inlineQuery(input.query);
   const press = keyboards.press(input.button);
-  return press.kind === "none" ? press.reason : user.press(press.message, press.data);
+  if (press.kind === "none") return press.reason;
+  presses.pressed(press.label);
+  return user.press(press.message, press.data);
 }
 
 function banner<C extends Context>(bot: Bot<C>, settings: TerminalSettings): string[] {
   const where = settings.chat.type === "private" ? "" : ` in a ${settings.chat.type} chat`;
   return [
     `Talking to @${bot.botInfo.username} as ${settings.user.first_name}${where}.`,
-    "Type a message or /start. #N presses button N of the newest keyboard. Ctrl+C quits.",
+    "Type a message or /start. #N presses button N of the newest keyboard; @ query sends an inline query. Ctrl+C quits.",
   ].map((line) => paint(settings.color, "2", line));
 }

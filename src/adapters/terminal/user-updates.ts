@@ -28,6 +28,11 @@ export class TerminalUser {
     });
   }
 
+  /** An inline query typed in the chat. */
+  inlineQuery(query: string): Update {
+    return this.#updates.inlineQuery(query);
+  }
+
   /** A press of a button with `data` under the bot's `message`. */
   press(message: Message, data: string): Update {
     const update = this.#updates.press(data, message.message_id);

@@ -237,10 +237,16 @@ export class Execution {
     try {
       await new Promise<void>((resolve, reject) => {
         const signal = this.#abort.signal;
-        const cancel = clock.setTimer(Math.max(0, at - clock.now()), () => {
-          signal.removeEventListener("abort", stop);
-          resolve();
-        });
+        // A sleep outlives its process by design, so its timer does not hold the process open.
+        // A sleep outlives its process by design: its timer does not hold the process open.
+        const cancel = clock.setTimer(
+          Math.max(0, at - clock.now()),
+          () => {
+            signal.removeEventListener("abort", stop);
+            resolve();
+          },
+          { keepAlive: false },
+        );
         const stop = () => {
           cancel();
           reject(this.#stopped);

@@ -63,6 +63,9 @@ export class DueSweeper {
     const nextBucket = (current + 1) * this.#due.bucketMs;
     const wake = span.to > current ? Math.min(ahead, nextBucket) : ahead;
     if (wake === Number.POSITIVE_INFINITY) return;
-    this.#timer = clock.setTimer(Math.max(0, wake - clock.now()), () => this.#run());
+    // Deadlines outlive the process (the next one sweeps them): no reason to hold it open.
+    this.#timer = clock.setTimer(Math.max(0, wake - clock.now()), () => this.#run(), {
+      keepAlive: false,
+    });
   }
 }
