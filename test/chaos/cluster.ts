@@ -4,12 +4,13 @@
  * one instance killed with SIGKILL mid-burst and restarted; then the checks and a report.
  */
 import type { Update } from "@grammyjs/types";
-import { UpdateFactory } from "../../src/testing/updates.js";
+import type { UpdateFactory } from "../../src/testing/updates.js";
 import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
 import { stop } from "../support/child.js";
 import { freePort, type RedisServer, startRedisServer } from "../support/redis-server.js";
 import {
   beganInOrder,
+  chatScripts,
   deliver,
   type Instance,
   type InstanceEnv,
@@ -71,7 +72,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     instances.push(
       ...(await Promise.all(ports.map((port, i) => startInstance(`i${i}`, port, env)))),
     );
-    const scripts = chatScripts(options);
+    const scripts = chatScripts(options.chats, rounds(options));
     const total = scripts.reduce((sum, script) => sum + script.length, 0);
     const stats = { posts: 0, retries: 0, done: 0 };
     const before = await commandStats(redis);
@@ -133,21 +134,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-/** Each chat's updates, in the order the chat sends them; update ids rise within a chat. */
-function chatScripts(options: ChaosOptions): Update[][] {
-  return Array.from({ length: options.chats }, (_, index) => {
-    const id = 1_000 + index;
-    const chat = new UpdateFactory(
-      { from: { id, is_bot: false, first_name: `U${id}` } },
-      (index + 1) * 10_000,
-    );
+/** Each round of a chat: /start, /name, the name, a text. */
+function rounds(options: ChaosOptions) {
+  return (chat: UpdateFactory): Update[] => {
+    const id = chat.origin.chat.id;
     const script: Update[] = [];
     for (let round = 0; round < options.rounds; round++) {
       script.push(chat.command("/start"), chat.command("/name"), chat.text(`Ann${id}r${round}`));
       script.push(chat.text("hello"));
     }
     return script;
-  });
+  };
 }
 
 async function commandStats(server: RedisServer): Promise<Record<string, number>> {

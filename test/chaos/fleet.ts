@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import type { Update } from "@grammyjs/types";
+import { UpdateFactory } from "../../src/testing/updates.js";
 import { collect, spawnTs, waitForOutput } from "../support/child.js";
 
 /** One running instance. */
@@ -107,6 +108,24 @@ export async function deliver(
     await sleep(policy.retryDelayMs());
   }
   throw new Error(`update ${update.update_id} was never accepted`);
+}
+
+/**
+ * The updates of `chats` chats (numbered from `first`), each in the order its chat sends them:
+ * `write` makes them with the chat's factory, whose update ids rise within the chat and never
+ * meet another chat's.
+ */
+export function chatScripts(
+  chats: number,
+  write: (chat: UpdateFactory) => Update[],
+  first = 0,
+): Update[][] {
+  return Array.from({ length: chats }, (_, at) => {
+    const index = first + at;
+    const id = 1_000 + index;
+    const from = { id, is_bot: false, first_name: `U${id}` };
+    return write(new UpdateFactory({ from }, (index + 1) * 10_000));
+  });
 }
 
 /** Whether handling began in update-id order; a re-run repeats an id in place, and is ignored. */

@@ -39,20 +39,24 @@ describe("safeWebhookCallback", () => {
   });
 
   const update = new UpdateFactory({}, 77).text("hi");
-  const timed = (bot: Bot, clock: ManualClock, onTimeout: "throw" | "return" = "throw") =>
-    safeWebhookCallback(bot, "callback", {
+  /** A request whose handling is under way, with its clock; `timeOut` moves it to its deadline. */
+  const requested = async (onTimeout: "throw" | "return" = "throw") => {
+    const { bot, handling } = stallingBot();
+    const clock = new ManualClock();
+    const handle = safeWebhookCallback(bot, "callback", {
       timeoutMs: 1_000,
       onTimeout,
       clock,
       onLateError: (error, failed) => late.push([error, failed]),
     });
+    const request = handle(update, () => {});
+    await settle();
+    return { request, handling, clock, timeOut: () => clock.advance(1_000) };
+  };
 
   it("fails the request at the deadline; a later failure reaches onLateError once, unwrapped", async () => {
-    const { bot, handling } = stallingBot();
-    const clock = new ManualClock();
-    const request = timed(bot, clock)(update, () => {});
-    await settle();
-    clock.advance(1_000);
+    const { request, handling, timeOut } = await requested();
+    timeOut();
     const error = await request.catch((rejected: unknown) => rejected);
     expect(error).toBeInstanceOf(WebhookTimeoutError);
     expect(error).toMatchObject({ code: "WEBHOOK_TIMEOUT", updateId: 77, timeoutMs: 1_000 });
@@ -65,11 +69,8 @@ describe("safeWebhookCallback", () => {
   });
 
   it('answers success at the deadline with onTimeout: "return", and still reports a late failure', async () => {
-    const { bot, handling } = stallingBot();
-    const clock = new ManualClock();
-    const request = timed(bot, clock, "return")(update, () => {});
-    await settle();
-    clock.advance(1_000);
+    const { request, handling, timeOut } = await requested("return");
+    timeOut();
     await expect(request).resolves.toBeUndefined();
     handling.fail(new Error("late"));
     await settle();
@@ -78,10 +79,7 @@ describe("safeWebhookCallback", () => {
   });
 
   it("rejects with grammY's BotError when handling fails in time, and reports nothing late", async () => {
-    const { bot, handling } = stallingBot();
-    const clock = new ManualClock();
-    const request = timed(bot, clock)(update, () => {});
-    await settle();
+    const { request, handling, clock } = await requested();
     handling.fail(new Error("early"));
     await expect(request).rejects.toBeInstanceOf(BotError);
     expect(clock.pendingTimers).toBe(0);
@@ -89,11 +87,8 @@ describe("safeWebhookCallback", () => {
   });
 
   it("reports nothing for handling that succeeds after the deadline", async () => {
-    const { bot, handling } = stallingBot();
-    const clock = new ManualClock();
-    const request = timed(bot, clock)(update, () => {});
-    await settle();
-    clock.advance(1_000);
+    const { request, handling, timeOut } = await requested();
+    timeOut();
     await expect(request).rejects.toBeInstanceOf(WebhookTimeoutError);
     handling.succeed();
     await settle();
