@@ -32,8 +32,11 @@ export interface SafeWebhookOptions {
    * still runs once); `"return"` answers success, so it is not delivered again.
    */
   readonly onTimeout?: "throw" | "return";
-  /** Compared with the `X-Telegram-Bot-Api-Secret-Token` header, as grammY does. */
-  readonly secretToken?: string;
+  /**
+   * Compared with the `X-Telegram-Bot-Api-Secret-Token` header, as grammY does; requests without
+   * it are refused. Unset (or `undefined`, as from an unset variable): no check.
+   */
+  readonly secretToken?: string | undefined;
   /**
    * Receives the failure of an update whose request was already answered at the timeout (the
    * handler's own error, unwrapped from grammY's `BotError`). Called once per such update.
