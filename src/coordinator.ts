@@ -103,7 +103,8 @@ export interface CoordinatorOptions {
   /**
    * The longest wait for a scope another holder leases, in milliseconds. Default: `leaseMs` plus
    * 3 000 — long enough for a stopped holder's lease to expire and the update to be taken over,
-   * and (with the defaults) under grammY's 10 s webhook timeout.
+   * and (with the defaults) under the webhook's 10 s timeout (`safeWebhookCallback`'s and
+   * grammY's default), so a claim that cannot get its chat fails its own request.
    */
   readonly waitMs?: number;
   /** How long a handled marker is kept, in milliseconds. Default: 24 hours. */

@@ -25,6 +25,7 @@ export type ColloquyErrorCode =
   | "UNKNOWN_STEP"
   | "IDLE_TIMEOUT"
   | "UNHANDLED_UPDATE"
+  | "WEBHOOK_TIMEOUT"
   | "INVALID_ARGUMENT"
   | "REPLAY_MISMATCH"
   | "CONVERSATION_ACTIVE"
@@ -297,6 +298,30 @@ export class UnhandledUpdateError extends ColloquyError {
 
   constructor(detail = "a handler declined it") {
     super("UNHANDLED_UPDATE", `The update was not handled: ${detail}. It is released for a retry.`);
+  }
+}
+
+/**
+ * A webhook request reached its deadline before its update was handled: the request fails, so the
+ * sender (Telegram, a balancer) delivers the update again. The handling goes on in the background;
+ * with `coordinate()` the redelivery is skipped if it finishes, or takes the update over if not.
+ */
+export class WebhookTimeoutError extends ColloquyError {
+  static override readonly code = "WEBHOOK_TIMEOUT" as const;
+  /** The update that was not handled in time. */
+  readonly updateId: number;
+  /** The webhook's timeout, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(updateId: number, timeoutMs: number) {
+    super(
+      "WEBHOOK_TIMEOUT",
+      `Update ${updateId} was not handled within the webhook's ${timeoutMs} ms, so its request ` +
+        "fails and the sender delivers it again; its handling goes on, and a late failure is " +
+        "logged. Move slow work after markHandled(ctx), or pass a larger timeoutMs.",
+    );
+    this.updateId = updateId;
+    this.timeoutMs = timeoutMs;
   }
 }
 

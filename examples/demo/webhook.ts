@@ -6,7 +6,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
-import { type Bot, type Context, webhookCallback } from "grammy";
+import { safeWebhookCallback } from "colloquy/grammy";
+import type { Bot, Context } from "grammy";
 
 /** Where and how to serve. */
 export interface WebhookOptions {
@@ -17,6 +18,8 @@ export interface WebhookOptions {
   readonly secret?: string;
   /** When set, `setWebhook` points Telegram at it (with the secret). */
   readonly url?: string;
+  /** How long a request may take to handle its update, in milliseconds. Default: 10 000. */
+  readonly timeoutMs?: number;
 }
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
@@ -28,7 +31,9 @@ export function secretMatches(given: string | undefined, secret: string): boolea
 
 /**
  * Serves `bot` at `/`. A handler error answers 500, so Telegram (or the balancer's retry)
- * delivers the update again — `coordinate()` makes sure it is still handled once.
+ * delivers the update again — `coordinate()` makes sure it is still handled once. So does a
+ * request whose update is not handled within `timeoutMs`: its handling goes on, and if it fails
+ * after that, `safeWebhookCallback` logs it instead of letting it end the process.
  */
 export async function serveWebhook<C extends Context>(
   bot: Bot<C>,
@@ -40,7 +45,9 @@ export async function serveWebhook<C extends Context>(
         "updates to the bot. Set it (and WEBHOOK_URL) to check Telegram's secret token.",
     );
   }
-  const handle = webhookCallback(bot, "http");
+  const handle = safeWebhookCallback(bot, "http", {
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
   const server = createServer((request, response) => {
     const path = (request.url ?? "/").split("?", 1)[0];
     if (request.method !== "POST" || path !== "/") {

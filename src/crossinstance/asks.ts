@@ -10,6 +10,7 @@ import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
 import type { Redis } from "ioredis";
 import { keysOf } from "../adapters/grammy/context-keys.js";
 import { type CancelTimer, type Clock, systemClock } from "../clock.js";
+import { detachedHook } from "../detached.js";
 import type { MatchScope } from "../listeners/match.js";
 import { assertDurationMs } from "../validate.js";
 import { RemoteWaiters } from "./directory.js";
@@ -48,7 +49,10 @@ export interface CrossInstanceAsksOptions {
   readonly handoffTimeoutMs?: number;
   /** Drives the heartbeat, hand-over timeouts and lease expiry. Default: `systemClock`. */
   readonly clock?: Clock;
-  /** Receives Redis errors of announcements and acknowledgements. Default: `console.error`. */
+  /**
+   * Receives Redis errors of announcements and acknowledgements. Default: `console.error`.
+   * Nothing awaits it: what it throws or rejects with is logged.
+   */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -109,7 +113,11 @@ export function crossInstanceAsks(options: CrossInstanceAsksOptions): CrossInsta
   const handoffTimeoutMs = options.handoffTimeoutMs ?? 10_000;
   assertDurationMs("leaseMs", leaseMs);
   assertDurationMs("handoffTimeoutMs", handoffTimeoutMs);
-  const onError = options.onError ?? ((error) => console.error("colloquy:", error));
+  // Called where nothing awaits: a throwing hook would be an unhandled rejection.
+  const onError = detachedHook(
+    "crossInstanceAsks' onError",
+    options.onError ?? ((error) => console.error("colloquy:", error)),
+  );
   const prefix = options.prefix ?? "colloquy:asks:";
   const clock = options.clock ?? systemClock;
   const remote = new RemoteWaiters(self);

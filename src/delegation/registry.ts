@@ -5,6 +5,7 @@
  * @module
  */
 import { type Clock, systemClock } from "../clock.js";
+import { detachedHook } from "../detached.js";
 import { IdleTimeoutError } from "../errors.js";
 import { assertDurationMs } from "../validate.js";
 import { DelegateInbox, type PendingUpdate } from "./inbox.js";
@@ -118,12 +119,9 @@ export class DelegateRegistry<U> {
       return;
     }
     current?.resolve(true);
-    try {
-      if (onError === undefined) throw error;
-      onError(error, seed);
-    } catch (unreported) {
-      // Nothing awaits this delegate any more; a throw here would only be an unhandled rejection.
-      console.error(`colloquy: delegate ${seedLabel(seed)} failed`, unreported);
-    }
+    // Nothing awaits this delegate any more: what it ends with is logged, or given to onError
+    // (whose own failure is logged, as a throw here could only be an unhandled rejection).
+    if (onError === undefined) console.error(`colloquy: delegate ${seedLabel(seed)} failed`, error);
+    else detachedHook("the delegate's onError", onError)(error, seed);
   }
 }

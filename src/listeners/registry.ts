@@ -6,6 +6,7 @@
  */
 import type { Update } from "@grammyjs/types";
 import { type Clock, systemClock } from "../clock.js";
+import { detachedHook } from "../detached.js";
 import {
   type CancelReason,
   ListenerCancelledError,
@@ -72,7 +73,11 @@ export class ListenerRegistry<T = Update> {
     assertPositiveInteger("maxPerUser", maxPerUser);
     assertPositiveInteger("maxPerChat", maxPerChat);
     this.#index = new WaitIndex({ maxPerUser, maxPerChat });
-    this.#onError = options.onError ?? ((error) => console.error("colloquy:", error));
+    // Called from timers and hooks nothing awaits: a throwing one would be an unhandled rejection.
+    this.#onError = detachedHook(
+      "the registry's onError",
+      options.onError ?? ((error) => console.error("colloquy:", error)),
+    );
     this.#onChange = options.onChange;
   }
 

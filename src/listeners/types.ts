@@ -31,7 +31,10 @@ export interface ListenerRegistryOptions<T> {
   readonly maxPerUser?: number;
   /** Most waits per chat (default 256). */
   readonly maxPerChat?: number;
-  /** Receives errors of `onTimeout` hooks (default: `console.error`). */
+  /**
+   * Receives errors of `onTimeout` hooks (default: `console.error`). Nothing awaits it: what it
+   * throws or rejects with is logged.
+   */
   readonly onError?: (error: unknown) => void;
   /**
    * Told of every wait added (`1`) and ended (`-1`), e.g. to publish where waits are to other

@@ -3,12 +3,21 @@
  * posts each chat's updates one after another to random instances with duplicates and retries,
  * one instance killed with SIGKILL mid-burst and restarted; then the checks and a report.
  */
-import type { ChildProcess } from "node:child_process";
 import type { Update } from "@grammyjs/types";
-import { UpdateFactory } from "../../src/testing/updates.js";
+import type { UpdateFactory } from "../../src/testing/updates.js";
 import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
-import { spawnTs, stop, waitForOutput } from "../support/child.js";
+import { stop } from "../support/child.js";
 import { freePort, type RedisServer, startRedisServer } from "../support/redis-server.js";
+import {
+  beganInOrder,
+  chatScripts,
+  deliver,
+  type Instance,
+  type InstanceEnv,
+  type RetryPolicy,
+  sleep,
+  startInstance,
+} from "./fleet.js";
 
 /** How big a run is. */
 export interface ChaosOptions {
@@ -46,38 +55,6 @@ export interface ChaosReport {
   readonly publishesPerUpdate: number;
 }
 
-interface Instance {
-  id: string;
-  port: number;
-  child: ChildProcess;
-}
-
-const SECRET = "chaos";
-
-async function startInstance(
-  id: string,
-  port: number,
-  redis: RedisServer,
-  record: RedisServer,
-  api: BotApiServer,
-  leaseMs: number,
-): Promise<Instance> {
-  const child = spawnTs("test/chaos/instance.ts", {
-    env: {
-      REDIS_URL: `${redis.url}/0`,
-      RECORD_URL: `${record.url}/0`,
-      TELEGRAM_API_ROOT: api.url,
-      WEBHOOK_PORT: String(port),
-      INSTANCE_ID: id,
-      LEASE_MS: String(leaseMs),
-    },
-  });
-  await waitForOutput(child, " ready", id);
-  return { id, port, child };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Runs the chaos scenario and returns what it found; everything it started is stopped. */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const redis = await startRedisServer();
@@ -85,13 +62,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const api = await startBotApiServer();
   const instances: Instance[] = [];
   try {
+    const env: InstanceEnv = {
+      redisUrl: `${redis.url}/0`,
+      recordUrl: `${record.url}/0`,
+      apiUrl: api.url,
+      leaseMs: options.leaseMs,
+    };
     const ports = await Promise.all([freePort(), freePort(), freePort()]);
     instances.push(
-      ...(await Promise.all(
-        ports.map((port, i) => startInstance(`i${i}`, port, redis, record, api, options.leaseMs)),
-      )),
+      ...(await Promise.all(ports.map((port, i) => startInstance(`i${i}`, port, env)))),
     );
-    const scripts = chatScripts(options);
+    const scripts = chatScripts(options.chats, rounds(options));
     const total = scripts.reduce((sum, script) => sum + script.length, 0);
     const stats = { posts: 0, retries: 0, done: 0 };
     const before = await commandStats(redis);
@@ -102,35 +83,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (source !== "lua") sent++;
     });
 
-    /** Posts like Telegram: to one instance, and on failure again to another. */
-    const post = async (update: Update, avoid?: number): Promise<void> => {
-      let last = avoid;
-      for (let attempt = 0; attempt < 50; attempt++) {
-        let pick = Math.floor(Math.random() * instances.length);
-        if (pick === last) pick = (pick + 1) % instances.length;
-        last = pick;
-        const target = instances[pick] as Instance;
-        stats.posts++;
-        try {
-          const response = await fetch(`http://127.0.0.1:${target.port}/`, {
-            method: "POST",
-            headers: {
-              "content-type": "application/json",
-              "x-telegram-bot-api-secret-token": SECRET,
-            },
-            body: JSON.stringify(update),
-            signal: AbortSignal.timeout(10 * options.leaseMs),
-          });
-          await response.arrayBuffer();
-          if (response.ok) return;
-        } catch {
-          // Refused or reset: the instance is down; Telegram tries again.
-        }
-        stats.retries++;
-        await sleep(10 + Math.random() * 20);
-      }
-      throw new Error(`update ${update.update_id} was never accepted`);
+    const policy: RetryPolicy = {
+      attemptTimeoutMs: 10 * options.leaseMs,
+      maxAttempts: 50,
+      maxRetryingMs: Number.POSITIVE_INFINITY,
+      retryDelayMs: () => 10 + Math.random() * 20,
     };
+    const post = (update: Update) => deliver(instances, update, policy, stats);
 
     let killed: Instance | undefined;
     const chaos = async () => {
@@ -139,14 +98,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       killed = victim;
       await stop(victim.child, "SIGKILL");
       await sleep(100);
-      instances[1] = await startInstance(
-        "i1-restarted",
-        victim.port,
-        redis,
-        record,
-        api,
-        options.leaseMs,
-      );
+      instances[1] = await startInstance("i1-restarted", victim.port, env);
     };
 
     const started = performance.now();
@@ -182,21 +134,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-/** Each chat's updates, in the order the chat sends them; update ids rise within a chat. */
-function chatScripts(options: ChaosOptions): Update[][] {
-  return Array.from({ length: options.chats }, (_, index) => {
-    const id = 1_000 + index;
-    const chat = new UpdateFactory(
-      { from: { id, is_bot: false, first_name: `U${id}` } },
-      (index + 1) * 10_000,
-    );
+/** Each round of a chat: /start, /name, the name, a text. */
+function rounds(options: ChaosOptions) {
+  return (chat: UpdateFactory): Update[] => {
+    const id = chat.origin.chat.id;
     const script: Update[] = [];
     for (let round = 0; round < options.rounds; round++) {
       script.push(chat.command("/start"), chat.command("/name"), chat.text(`Ann${id}r${round}`));
       script.push(chat.text("hello"));
     }
     return script;
-  });
+  };
 }
 
 async function commandStats(server: RedisServer): Promise<Record<string, number>> {
@@ -249,8 +197,7 @@ async function check(
     }
     // Handling began in update-id order; a re-run repeats the interrupted id in place.
     const began = (await client.lrange(`order:${chat}`, 0, -1)).map(Number);
-    const firsts = began.filter((id, at) => began.indexOf(id) === at);
-    if (firsts.some((id, at) => at > 0 && id < (firsts[at - 1] ?? 0))) outOfOrder.push(chat);
+    if (!beganInOrder(began)) outOfOrder.push(chat);
     for (const [at, update] of script.entries()) {
       if (update.message?.text !== "/name") continue;
       const owner = by[String(update.update_id)];

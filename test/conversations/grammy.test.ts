@@ -6,8 +6,9 @@ import type { Update } from "@grammyjs/types";
 import { createCoordinator } from "colloquy";
 import { coordinate } from "colloquy/grammy";
 import { UpdateFactory } from "colloquy/testing";
-import { type Bot, type SessionFlavor, session, webhookCallback } from "grammy";
+import { type SessionFlavor, session, webhookCallback } from "grammy";
 import { describe, expect, it, vi } from "vitest";
+import { feedUpdates } from "../support/grammy.js";
 import { type ConvContext, restartable } from "./harness.js";
 
 const ann = { id: 7, is_bot: false, first_name: "Ann" };
@@ -22,21 +23,6 @@ const greeter = (options = {}) =>
     },
     options,
   );
-
-/**
- * A getUpdates that serves `queue` once, then long-polls until the poller stops (its final call,
- * which confirms the offset, has no signal and gets an empty batch at once).
- */
-function serveUpdates(bot: Bot<ConvContext>, queue: Update[]): void {
-  bot.api.config.use(async (prev, method, payload, signal) => {
-    if (method !== "getUpdates") return prev(method, payload, signal);
-    const batch = queue.splice(0);
-    if (batch.length === 0 && signal !== undefined) {
-      await new Promise((resolve) => signal.addEventListener("abort", resolve));
-    }
-    return { ok: true, result: batch } as never;
-  });
-}
 
 describe("durable conversations in grammY's hosts", () => {
   it("session() before the plugin: the answer's session is saved with its update", async () => {
@@ -108,7 +94,7 @@ describe("durable conversations in grammY's hosts", () => {
     const setup = greeter();
     const { bot } = setup.start();
     const user = new UpdateFactory({ from: ann });
-    serveUpdates(bot, [user.command("/name"), user.text("Ann"), user.text("later")]);
+    feedUpdates(bot.api, [user.command("/name"), user.text("Ann"), user.text("later")]);
     const polling = bot.start();
     await vi.waitFor(() => expect(setup.sent()).toEqual(["Name?", "Hi Ann", "fallthrough: later"]));
     await bot.stop();
@@ -121,7 +107,7 @@ describe("durable conversations in grammY's hosts", () => {
       before: (b) => b.use(sequentialize((ctx) => String(ctx.chat?.id))),
     });
     const user = new UpdateFactory({ from: ann });
-    serveUpdates(bot, [user.command("/name"), user.text("Ann"), user.text("later")]);
+    feedUpdates(bot.api, [user.command("/name"), user.text("Ann"), user.text("later")]);
     const handle = run(bot, { runner: { silent: true } });
     await vi.waitFor(() => expect(setup.sent()).toEqual(["Name?", "Hi Ann", "fallthrough: later"]));
     await handle.stop();

@@ -3,10 +3,14 @@
  * is answered by a reply that reaches another.
  */
 import type { Redis } from "ioredis";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { coordinate } from "../../src/adapters/grammy/coordinate.js";
 import { RedisCoordinator } from "../../src/coordinators/redis.js";
-import { type CrossInstanceAsks, crossInstanceAsks } from "../../src/crossinstance/asks.js";
+import {
+  type CrossInstanceAsks,
+  type CrossInstanceAsksOptions,
+  crossInstanceAsks,
+} from "../../src/crossinstance/asks.js";
 import { UpdateFactory } from "../../src/testing/updates.js";
 import { createTestBot } from "../support/grammy.js";
 import { useRedisServer } from "../support/redis-server.js";
@@ -26,7 +30,11 @@ describe.skipIf(redis.skip !== undefined)("cross-instance asks on Redis", () => 
   });
 
   /** One instance: its own connections, `crossInstanceAsks` before `coordinate()`, the plugin. */
-  async function instance(name: string, handled: string[]) {
+  async function instance(
+    name: string,
+    handled: string[],
+    options: Partial<CrossInstanceAsksOptions> = {},
+  ) {
     const client = redis.server().client();
     const subscriber = redis.server().client();
     let asks: CrossInstanceAsks | undefined;
@@ -39,6 +47,7 @@ describe.skipIf(redis.skip !== undefined)("cross-instance asks on Redis", () => 
           instanceId: name,
           leaseMs: LEASE_MS,
           onError: () => {},
+          ...options,
         });
         bot.use(asks);
         bot.use(coordinate(new RedisCoordinator({ client, maxRetryMs: 10 })));
@@ -182,5 +191,34 @@ describe.skipIf(redis.skip !== undefined)("cross-instance asks on Redis", () => 
     const sentDone = all.flatMap((one) => one.sent()).filter((text) => text.startsWith("done"));
     expect(sentDone).toHaveLength(chats.length);
     expect(b.asks.stats().fellBack + c.asks.stats().fellBack + a.asks.stats().fellBack).toBe(0);
+  });
+
+  it("logs what a throwing onError rethrows about a handed-in update it could not acknowledge", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const rethrow = (error: unknown) => {
+        throw error;
+      };
+      const a = await instance("A", [], { onError: rethrow });
+      const b = await instance("B", [], { handoffTimeoutMs: 100 });
+      const user = ann();
+      await a.bot.handleUpdate(user.command("/name"));
+      await sync(a, b);
+      // A still hears hand-overs, but can no longer answer them: nothing awaits that failure.
+      a.client.disconnect();
+      await b.bot.handleUpdate(user.text("Ann"));
+      await vi.waitFor(() =>
+        expect(logged.mock.calls.length + unhandled.length).toBeGreaterThan(0),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(String(logged.mock.calls[0]?.[0])).toContain("onError failed");
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      logged.mockRestore();
+    }
   });
 });

@@ -6,7 +6,7 @@ import type { Update } from "@grammyjs/types";
 import { UpdateFactory } from "colloquy/testing";
 import { type Bot, type SessionFlavor, session, webhookCallback } from "grammy";
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
-import { createTestBot, type TestContext } from "../support/grammy.js";
+import { createTestBot, feedUpdates, type TestContext } from "../support/grammy.js";
 
 const ann = { id: 7, is_bot: false, first_name: "Ann" };
 const keyboard = { inline_keyboard: [[{ text: "Yes", callback_data: "yes" }]] };
@@ -221,15 +221,7 @@ describe("grammY integration", () => {
       await answer.reply(`Hi ${answer.message?.text}`);
     });
     const user = new UpdateFactory({ from: ann });
-    const queue: Update[] = [user.command("/name"), user.text("Ann"), user.text("ignored")];
-    bot.api.config.use(async (prev, method, payload, signal) => {
-      if (method !== "getUpdates") return prev(method, payload, signal);
-      // One batch, then long-poll until the runner stops: as Telegram would with no updates.
-      const batch = queue.splice(0);
-      if (batch.length === 0)
-        await new Promise((resolve) => signal?.addEventListener("abort", resolve));
-      return { ok: true, result: batch } as never;
-    });
+    feedUpdates(bot.api, [user.command("/name"), user.text("Ann"), user.text("ignored")]);
     bot.on("message", (ctx) => ctx.reply("fallthrough"));
     const handle = run(bot, { runner: { silent: true } });
     await vi.waitFor(() => expect(sent()).toEqual(["Name?", "Hi Ann", "fallthrough"]));

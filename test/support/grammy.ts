@@ -1,8 +1,9 @@
 /** A real grammY Bot with the plugin installed and the Bot API answered locally. */
 
+import type { Update } from "@grammyjs/types";
 import { type ColloquyFlavor, type ColloquyOptions, colloquy } from "colloquy/grammy";
 import { ManualClock } from "colloquy/testing";
-import { Bot, type Context } from "grammy";
+import { type Api, Bot, type Context } from "grammy";
 import { LocalBotApi } from "../../src/adapters/local-api.js";
 
 export type TestContext = Context & ColloquyFlavor;
@@ -29,4 +30,20 @@ export function createTestBot({ before, ...options }: TestBotOptions = {}) {
   const sent = () =>
     api.calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
   return { bot, api, plugin, clock, errors, sent };
+}
+
+/**
+ * Serves `updates` to `getUpdates` on the bot's `api` (for `bot.start()` or @grammyjs/runner) as one batch,
+ * then long-polls until the poll is aborted, as Telegram does when there is nothing new.
+ */
+export function feedUpdates(api: Api, updates: Update[]): void {
+  api.config.use(async (prev, method, payload, signal) => {
+    if (method !== "getUpdates") return prev(method, payload, signal);
+    const batch = updates.splice(0);
+    // grammY's bot.stop() confirms the offset with a poll that has no signal: answer it at once.
+    if (batch.length === 0 && signal !== undefined) {
+      await new Promise((resolve) => signal.addEventListener("abort", resolve));
+    }
+    return { ok: true, result: batch } as never;
+  });
 }

@@ -6,6 +6,7 @@
 import type { InlineQueryResult } from "@grammyjs/types";
 import type { Context, InlineQueryContext, MiddlewareFn, MiddlewareObj } from "grammy";
 import { Answerer } from "../../delegation/answerer.js";
+import { detachedHook } from "../../detached.js";
 
 /** What `answerInlineQuery` takes besides the query id and the results. */
 export type AnswerInlineQueryOptions = NonNullable<Parameters<Context["answerInlineQuery"]>[1]>;
@@ -19,7 +20,8 @@ export type InlineAnswer =
 export interface AnswererOptions<C extends Context> {
   /**
    * Receives errors of a computation or of sending its answer. Default: log them. (Answers run
-   * after the middleware returns, so they cannot reach `bot.catch`.)
+   * after the middleware returns, so they cannot reach `bot.catch`; for the same reason, what
+   * this hook throws or rejects with is logged.)
    */
   readonly onError?: (error: unknown, ctx: InlineQueryContext<C>) => void;
 }
@@ -63,9 +65,12 @@ export function answerer<C extends Context>(
       ? ctx.answerInlineQuery(answer.results, answer.options)
       : ctx.answerInlineQuery(answer),
   );
-  const onError =
+  // Nothing awaits the answer: a throwing hook would be an unhandled rejection.
+  const onError = detachedHook(
+    "the answerer's onError",
     options.onError ??
-    ((error: unknown) => console.error("colloquy: answering an inline query failed", error));
+      ((error: unknown) => console.error("colloquy: answering an inline query failed", error)),
+  );
   const middleware: MiddlewareFn<C> = (ctx, next) => {
     if (!ctx.has("inline_query")) return next();
     const query = ctx as InlineQueryContext<C>;

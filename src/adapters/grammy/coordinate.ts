@@ -93,8 +93,9 @@ function defaultOnError(error: unknown, ctx: Context): void {
  * What ends a claim:
  * - the handlers return (or suspend): *handled*, duplicates and redeliveries are skipped;
  * - `"update"` identity (webhooks): a handler throws `UnhandledUpdateError` — the claim is released
- *   and the error rethrown, so the webhook request fails and the sender redelivers. With grammY's
- *   `webhookCallback` the error rejects the callback: answer 500 in its `catch`. Any other error
+ *   and the error rethrown, so the webhook request fails and the sender redelivers. With
+ *   `safeWebhookCallback` (or grammY's `webhookCallback`) the error rejects the callback: answer
+ *   500 in its `catch`. Any other error
  *   counts as handled and goes to `onError`, so the request succeeds (200);
  * - `"message"` identity (broadcast): any error releases the claim for another client; errors
  *   other than `UnhandledUpdateError` go to `onError`. An update that no handler matched counts
@@ -104,19 +105,20 @@ function defaultOnError(error: unknown, ctx: Context): void {
  *
  * The middleware itself throws, so the update is not acknowledged as done, when the coordinator
  * fails or another instance held the chat for longer than the coordinator's `waitMs`
- * (`LockTimeoutError`).
+ * (`LockTimeoutError`). Such a failure can come after the webhook request timed out (when Redis
+ * stalled): serve with `safeWebhookCallback`, which logs it then, where grammY's `webhookCallback`
+ * leaves an unhandled rejection that ends the process.
  *
  * @example
  * ```ts
  * import { createServer } from "node:http";
  * import { Redis } from "ioredis";
- * import { webhookCallback } from "grammy";
- * import { coordinate, colloquy } from "colloquy/grammy";
+ * import { coordinate, colloquy, safeWebhookCallback } from "colloquy/grammy";
  * import { RedisCoordinator } from "colloquy/redis";
  *
  * bot.use(coordinate(new RedisCoordinator({ client: new Redis(process.env.REDIS_URL ?? "") })));
  * bot.use(colloquy());
- * const handle = webhookCallback(bot, "http");
+ * const handle = safeWebhookCallback(bot, "http");
  * createServer((req, res) =>
  *   handle(req, res).catch(() => {
  *     res.statusCode = 500; // Telegram redelivers the update

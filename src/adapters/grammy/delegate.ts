@@ -42,7 +42,8 @@ export interface DelegateOptions<C extends Context> {
   /**
    * Receives every error a delegate ends with (after a class delegate's `onClose`). Without it, the
    * error fails the update the delegate was handling — reaching `bot.catch` — or, when it was
-   * handling none (an event, an idle close), is logged.
+   * handling none (an event, an idle close), is logged. Nothing awaits this hook: what it throws
+   * or rejects with is logged.
    */
   readonly onError?: (error: unknown, seed: Seed) => void;
 }

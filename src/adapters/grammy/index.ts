@@ -48,3 +48,8 @@ export { inState, type NextStepsOptions, nextStep, nextSteps } from "./next-step
 export { type OrderedFlavor, type OrderedOptions, ordered } from "./ordered.js";
 export { type ColloquyOptions, type ColloquyPlugin, colloquy } from "./plugin.js";
 export { type TelegramIo, type TelegramIoOptions, telegramIo } from "./telegram-io.js";
+export {
+  type SafeWebhookOptions,
+  safeWebhookCallback,
+  type WebhookAdapter,
+} from "./webhook.js";

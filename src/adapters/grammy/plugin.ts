@@ -8,6 +8,7 @@
 import createDebug from "debug";
 import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
 import { type Clock, systemClock, unreferenced } from "../../clock.js";
+import { detachedHook } from "../../detached.js";
 import { ListenerCancelledError } from "../../errors.js";
 import { updateKeys } from "../../keys.js";
 import type { MatchScope, WaitMatch } from "../../listeners/match.js";
@@ -52,7 +53,8 @@ export interface ColloquyOptions {
   /**
    * Receives errors of handlers after they resumed from a wait, when grammY's own error
    * handling no longer can (the update that started them was done). Default: log them, except
-   * the `ListenerCancelledError` of a shutdown that a handler let through.
+   * the `ListenerCancelledError` of a shutdown that a handler let through. Nothing awaits it:
+   * what it throws or rejects with is logged.
    */
   readonly onError?: (error: unknown, updateId: number) => void;
   /** Caps on pending waits per user in a chat (16) and per chat (256). */
@@ -106,7 +108,8 @@ function defaultOnError(error: unknown, updateId: number): void {
 export function colloquy<C extends Context = Context>(
   options: ColloquyOptions = {},
 ): ColloquyPlugin<C> {
-  const onError = options.onError ?? defaultOnError;
+  // Called for updates grammY is done with: a throwing hook would be an unhandled rejection.
+  const onError = detachedHook("the plugin's onError", options.onError ?? defaultOnError);
   const report = (error: unknown) => onError(error, -1);
   const registry = new ListenerRegistry<PluginContext>({
     keysOf: (ctx) => updateKeys(ctx.update),

@@ -1,0 +1,210 @@
+/**
+ * The stall scenario: three demo instances (child processes, webhook mode) reach Redis through a
+ * TCP proxy. In the middle of a burst of /start the proxy holds every byte for a while, then
+ * forwards them all; the feeder retries each failed delivery, as Telegram does, for up to a
+ * minute. Then a /name conversation crosses instances, and the checks run.
+ */
+import type { Update } from "@grammyjs/types";
+import { UpdateFactory } from "../../src/testing/updates.js";
+import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
+import { stop } from "../support/child.js";
+import { freePort, type RedisServer, startRedisServer } from "../support/redis-server.js";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
+import {
+  beganInOrder,
+  chatScripts,
+  deliver,
+  type FeedStats,
+  type Instance,
+  type RetryPolicy,
+  sleep,
+  startInstance,
+} from "./fleet.js";
+
+/** One burst with a stall in it. */
+export interface StallOptions {
+  readonly chats: number;
+  /** /start updates per chat, posted one after another. */
+  readonly perChat: number;
+  /** How long the proxy holds Redis's traffic. */
+  readonly stallMs: number;
+}
+
+/** What a burst found. */
+export interface StallReport {
+  readonly updates: number;
+  readonly posts: number;
+  readonly retries: number;
+  readonly elapsedMs: number;
+  /** Instances no longer running at the end, with what they printed last. */
+  readonly exited: string[];
+  /** Updates whose handlers never completed. */
+  readonly notCompleted: number[];
+  /** Updates whose handlers completed more than once. */
+  readonly completedTwice: number[];
+  /**
+   * Of those, the ones outside the crash window: a duplicate needs a claim granted before the
+   * stall whose finish the stall held, so its request was in flight when the stall began.
+   */
+  readonly twiceOutsideWindow: number[];
+  /** Updates in flight when the stall began: at most one per chat. */
+  readonly inFlightAtStall: number;
+  /** Chats whose updates began out of order. */
+  readonly outOfOrder: number[];
+  /** Requests the instances failed at the webhook's timeout. */
+  readonly timedOut: number;
+  /** Handling that failed after its request had timed out, logged by the instances. */
+  readonly lateFailures: number;
+  /** Whether /name on one instance was answered through another afterwards. */
+  readonly conversationWorks: boolean;
+}
+
+/** Three instances on one Redis behind a proxy, for one burst after another. */
+export interface StallCluster {
+  burst(options: StallOptions): Promise<StallReport>;
+  stop(): Promise<void>;
+}
+
+/** Retries for up to a minute, as Telegram does; a request may take as long as the webhook. */
+const retrying = {
+  attemptTimeoutMs: 30_000,
+  maxAttempts: Number.POSITIVE_INFINITY,
+  maxRetryingMs: 60_000,
+  retryDelayMs: () => 100 + Math.random() * 200,
+};
+
+/** Starts the cluster: the coordinator's defaults (5 s lease, 8 s wait), a 10 s webhook timeout. */
+export async function startStallCluster(): Promise<StallCluster> {
+  const redis = await startRedisServer();
+  const record = await startRedisServer();
+  const proxy = await startTcpProxy(redis.port);
+  const api = await startBotApiServer();
+  const env = {
+    redisUrl: `redis://127.0.0.1:${proxy.port}/0`,
+    recordUrl: `${record.url}/0`,
+    apiUrl: api.url,
+    leaseMs: 5_000,
+  };
+  const ports = await Promise.all([freePort(), freePort(), freePort()]);
+  const instances = await Promise.all(ports.map((port, i) => startInstance(`i${i}`, port, env)));
+  // An instance that dies ends the burst at once, with what it printed, rather than a minute of
+  // retries later.
+  const halted = new AbortController();
+  for (const { id, child, output } of instances) {
+    child.once("exit", () => halted.abort(new Error(`${id} exited:\n${output().slice(-3_000)}`)));
+  }
+  const policy: RetryPolicy = { ...retrying, signal: halted.signal };
+  let bursts = 0;
+  return {
+    burst: (options) =>
+      burst({ instances, proxy, record, api, policy, first: bursts++ * options.chats }, options),
+    async stop() {
+      await Promise.all(instances.map((instance) => stop(instance.child, "SIGKILL")));
+      await api.stop();
+      await proxy.close();
+      await redis.stop();
+      await record.stop();
+    },
+  };
+}
+
+interface Cluster {
+  readonly instances: readonly Instance[];
+  readonly proxy: TcpProxy;
+  readonly record: RedisServer;
+  readonly api: BotApiServer;
+  readonly policy: RetryPolicy;
+  /** The first chat of this burst: each burst has chats of its own. */
+  readonly first: number;
+}
+
+async function burst(cluster: Cluster, options: StallOptions): Promise<StallReport> {
+  const { instances, policy } = cluster;
+  const printedBefore = instances.map(({ output }) => output().length);
+  const printed = (text: string) =>
+    instances
+      .map(({ output }, i) => output().slice(printedBefore[i]).split(text).length - 1)
+      .reduce((sum, count) => sum + count, 0);
+  const scripts = chatScripts(
+    options.chats,
+    (chat) => Array.from({ length: options.perChat }, () => chat.command("/start")),
+    cluster.first,
+  );
+  const total = scripts.length * options.perChat;
+  const stats: FeedStats & { done: number } = { posts: 0, retries: 0, done: 0 };
+  const inFlight = new Set<number>();
+  let inFlightAtStall = new Set<number>();
+  const stall = async () => {
+    while (stats.done < total / 3) {
+      policy.signal?.throwIfAborted();
+      await sleep(5);
+    }
+    inFlightAtStall = new Set(inFlight);
+    await cluster.proxy.stall(options.stallMs);
+  };
+  const started = performance.now();
+  const feeding = scripts.map(async (script) => {
+    for (const update of script) {
+      inFlight.add(update.update_id);
+      await deliver(instances, update, policy, stats);
+      inFlight.delete(update.update_id);
+      stats.done++;
+    }
+  });
+  await Promise.all([...feeding, stall()]);
+  const elapsedMs = performance.now() - started;
+  const conversationWorks = await converse(cluster, 90 + cluster.first);
+  return {
+    updates: total,
+    posts: stats.posts,
+    retries: stats.retries,
+    elapsedMs,
+    exited: instances
+      .filter(({ child }) => child.exitCode !== null || child.signalCode !== null)
+      .map(({ id, output }) => `${id}: ${output().slice(-2_000)}`),
+    timedOut: printed("WebhookTimeoutError"),
+    lateFailures: printed("failed after its webhook request"),
+    conversationWorks,
+    inFlightAtStall: inFlightAtStall.size,
+    ...(await check(cluster.record, scripts, inFlightAtStall)),
+  };
+}
+
+/** /name on the first instance, the name on the second: answered by the first. */
+async function converse(cluster: Cluster, user: number): Promise<boolean> {
+  const from = { id: user, is_bot: false, first_name: "Ann" };
+  const chat = new UpdateFactory({ from }, 1_000_000_000 + user * 10);
+  const stats = { posts: 0, retries: 0 };
+  const [first, second] = cluster.instances;
+  if (first === undefined || second === undefined) return false;
+  await deliver([first], chat.command("/name"), cluster.policy, stats);
+  await deliver([second], chat.text("Ann"), cluster.policy, stats);
+  return cluster.api.calls.some(
+    (call) => call.payload.chat_id === user && call.payload.text === "Hello, Ann!",
+  );
+}
+
+async function check(
+  record: RedisServer,
+  scripts: readonly Update[][],
+  inFlightAtStall: ReadonlySet<number>,
+) {
+  const client = record.client();
+  const done = await client.hgetall("done");
+  const notCompleted: number[] = [];
+  const completedTwice: number[] = [];
+  const outOfOrder: number[] = [];
+  for (const script of scripts) {
+    const chat = script[0]?.message?.chat.id as number;
+    for (const { update_id } of script) {
+      const count = Number(done[String(update_id)] ?? 0);
+      if (count === 0) notCompleted.push(update_id);
+      if (count > 1) completedTwice.push(update_id);
+    }
+    if (!beganInOrder((await client.lrange(`order:${chat}`, 0, -1)).map(Number))) {
+      outOfOrder.push(chat);
+    }
+  }
+  const twiceOutsideWindow = completedTwice.filter((id) => !inFlightAtStall.has(id));
+  return { notCompleted, completedTwice, twiceOutsideWindow, outOfOrder };
+}
