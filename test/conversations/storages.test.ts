@@ -8,11 +8,12 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Update } from "@grammyjs/types";
 import Database from "better-sqlite3";
-import type { Storage } from "colloquy";
+import { type BridgedEntry, fromGrammyStorage, type Storage } from "colloquy";
 import { FileStorage } from "colloquy/file";
 import { RedisStorage } from "colloquy/redis";
 import { SqliteStorage } from "colloquy/sqlite";
 import { UpdateFactory } from "colloquy/testing";
+import { MemorySessionStorage } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryStorage } from "../../src/storages/memory.js";
 import { useRedisServer } from "../support/redis-server.js";
@@ -424,6 +425,18 @@ conversationsOn("MemoryStorage", async () => {
   const storage = new ListedMemoryStorage();
   return { open: () => storage, keys: () => storage.keys() };
 });
+
+conversationsOn(
+  "a grammY storage adapter (fromGrammyStorage over MemorySessionStorage)",
+  async () => {
+    const adapter = new MemorySessionStorage<BridgedEntry>();
+    return {
+      // A new bridge per process over the same adapter, as over a shared database.
+      open: () => fromGrammyStorage(adapter),
+      keys: async () => adapter.readAllKeys(),
+    };
+  },
+);
 
 conversationsOn("SqliteStorage (a temp file)", async () => {
   const dir = await tempDir("conv-sqlite");
