@@ -74,7 +74,7 @@ function warnAndRestart(flowId: string) {
  * ```
  */
 export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow<C> {
-  const { id, storage, start, watchWaits } = options;
+  const { id, storage, start, watchWaits, onPresence } = options;
   if (typeof id !== "string" || id === "") {
     throw new InvalidArgumentError("id", "a non-empty string, stable across releases", id);
   }
@@ -116,11 +116,13 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     const keys = keysOf(scopeKey);
     return turns.run(keys.key, async (detach, locked) => {
       const unwatch = ctx === undefined ? undefined : watchWaits?.(ctx, detach);
-      const save = (version: number, change: Change) =>
-        locked(async (again) => {
+      const save = async (version: number, change: Change) => {
+        await locked(async (again) => {
           if (again) await store.expect(keys.key, version);
           await store.commit(keys, version, change);
         });
+        if (ctx !== undefined) onPresence?.(ctx, change.kind !== "end");
+      };
       try {
         return await work(keys, save);
       } finally {

@@ -18,7 +18,9 @@ import {
 } from "../../listeners/registry.js";
 import { type BypassOption, bypassPredicate } from "./answers.js";
 import { keysOf } from "./context-keys.js";
+import { DialogStack } from "./dialog-stack.js";
 import type { ColloquyFlavor } from "./flavor.js";
+import { frontOf, mayTake, trackWaits, WAITS } from "./precedence.js";
 import { Run } from "./run.js";
 import { watchStaleSession } from "./stale-session.js";
 import {
@@ -33,6 +35,8 @@ import {
 } from "./waits.js";
 
 const debug = createDebug("colloquy:grammy");
+
+const NOT_OFFERED = { claimed: false } as const;
 
 /** The stale-session check costs a serialisation per suspension, so it runs in development only. */
 const development = globalThis.process?.env?.NODE_ENV !== "production";
@@ -88,7 +92,12 @@ function defaultOnError(error: unknown, updateId: number): void {
 
 /**
  * Creates the plugin. Install it before the handlers that call `ctx.ask` (after `session()` and,
- * with @grammyjs/runner, after `sequentialize`).
+ * with @grammyjs/runner, after `sequentialize`), and before node flows, next steps and delegates.
+ *
+ * It also keeps, per user in a chat, the order of the dialogs they are in — pending waits, node
+ * flows, next steps, delegates they started: a message goes to the one entered most recently,
+ * and a delegate someone else started gets only what none of the user's dialogs waits for (see
+ * docs/who-gets-a-message.md).
  *
  * @example
  * ```ts
@@ -107,6 +116,9 @@ export function colloquy<C extends Context = Context>(
 ): ColloquyPlugin<C> {
   const onError = options.onError ?? defaultOnError;
   const report = (error: unknown) => onError(error, -1);
+  const dialogs = new DialogStack();
+  const waitsChanged = trackWaits(dialogs);
+  const onWaitsChanged = options.onWaitsChanged;
   const registry = new ListenerRegistry<PluginContext>({
     keysOf: (ctx) => updateKeys(ctx.update),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -114,7 +126,13 @@ export function colloquy<C extends Context = Context>(
     ...(options.maxWaitsPerUser === undefined ? {} : { maxPerUser: options.maxWaitsPerUser }),
     ...(options.maxWaitsPerChat === undefined ? {} : { maxPerChat: options.maxWaitsPerChat }),
     onError: report,
-    ...(options.onWaitsChanged === undefined ? {} : { onChange: options.onWaitsChanged }),
+    onChange:
+      onWaitsChanged === undefined
+        ? waitsChanged
+        : (scope, delta) => {
+            waitsChanged(scope, delta);
+            onWaitsChanged(scope, delta);
+          },
   });
   // Keyed weakly by run: a finished run and its watch go away together.
   const staleSessions = new WeakMap<Run, ReturnType<typeof watchStaleSession>>();
@@ -123,6 +141,7 @@ export function colloquy<C extends Context = Context>(
     bypass: bypassPredicate(options.bypass ?? true),
     onWaitError: options.onWaitError,
     report,
+    dialogs,
   };
   // Shared by every context: the methods find the context through `this`, so dispatching an
   // update allocates no closures.
@@ -143,7 +162,12 @@ export function colloquy<C extends Context = Context>(
     ctx.waitFor = methods.waitFor;
     ctx.waitForCallbackQuery = methods.waitForCallbackQuery;
     ctx[DEPS] = deps;
-    const offer = registry.offer(ctx, keysOf(ctx));
+    // Waits the user entered before the dialog now in front of them wait their turn: the update
+    // goes on to that dialog (even a bypassing command leaves them be).
+    const inFront = mayTake(ctx, WAITS);
+    if (!inFront)
+      debug("update %d goes past the waits to %s", ctx.update.update_id, frontOf(ctx)?.label);
+    const offer = inFront ? registry.offer(ctx, keysOf(ctx)) : NOT_OFFERED;
     if (!offer.claimed) {
       const run = new Run(ctx.update.update_id);
       ctx[RUN] = run;

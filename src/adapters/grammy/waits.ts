@@ -12,6 +12,7 @@ import type { WaitMatch } from "../../listeners/match.js";
 import type { ListenerRegistry } from "../../listeners/registry.js";
 import { type BypassOption, bypassPredicate, isAnswer } from "./answers.js";
 import { keysOf } from "./context-keys.js";
+import type { DialogStack } from "./dialog-stack.js";
 import type {
   AskOptions,
   ColloquyFlavor,
@@ -49,6 +50,8 @@ export interface WaitDeps {
   readonly bypass: ((ctx: Context) => boolean) | undefined;
   readonly onWaitError: ((error: unknown, ctx: Context) => unknown) | undefined;
   readonly report: (error: unknown) => void;
+  /** Who waits for each user, so that every kind of dialog takes messages in one order. */
+  readonly dialogs: DialogStack;
 }
 
 const MESSAGE_KINDS: readonly UpdateKind[] = ["message", "business_message", "channel_post"];
