@@ -21,7 +21,7 @@ import { keysOf } from "./context-keys.js";
 import { DialogStack } from "./dialog-stack.js";
 import type { ColloquyFlavor } from "./flavor.js";
 import { frontOf, mayTake, trackWaits, WAITS } from "./precedence.js";
-import { Run } from "./run.js";
+import { type DetachedErrorHandler, Run } from "./run.js";
 import { watchStaleSession } from "./stale-session.js";
 import {
   ask,
@@ -53,9 +53,15 @@ export interface ColloquyOptions {
   /** Observes every failed wait (timeout, cancel, ...); the error is rethrown all the same. */
   readonly onWaitError?: (error: unknown, ctx: Context) => unknown;
   /**
-   * Receives errors of handlers after they resumed from a wait, when grammY's own error
-   * handling no longer can (the update that started them was done). Default: log them, except
-   * the `ListenerCancelledError` of a shutdown that a handler let through.
+   * Receives the errors of handlers that end after they suspended in a wait, when grammY's own
+   * error handling no longer can (the update that started them was done), with the update they
+   * handled last (the one that resumed them, or else started them); and, with `-1`, errors that
+   * belong to no update (a wait's hooks, `onTimeout`).
+   *
+   * Default: log them with `console.error` — except a `ListenerCancelledError` that a handler let
+   * through (a command's bypass, `/cancel` through a signal, a duplicate wait, a shutdown): a
+   * cancelled wait is no failure, and its handler ends quietly. Cancellations are logged, with
+   * their reason, by the `debug` package under `DEBUG=colloquy:*` whether or not this is set.
    */
   readonly onError?: (error: unknown, updateId: number) => void;
   /** Caps on pending waits per user in a chat (16) and per chat (256). */
@@ -83,11 +89,18 @@ export interface ColloquyPlugin<C extends Context = Context> extends MiddlewareO
   stats(): ListenerStats;
 }
 
-function defaultOnError(error: unknown, updateId: number): void {
-  // Stopping the bot ends every wait; a handler that lets that through is no failure worth a
-  // stack trace per waiting user.
-  if (error instanceof ListenerCancelledError && error.reason === "shutdown") return;
-  console.error(`colloquy: a handler resumed by update ${updateId} failed:`, error);
+/**
+ * Where a handler's errors go once it has suspended: a cancelled wait is told to debug logging
+ * and to `onError` only; anything else to `onError`, or to the console.
+ */
+function detachedErrors(onError: ColloquyOptions["onError"]): DetachedErrorHandler {
+  return (error, updateId, resumed) => {
+    const handler = `a handler ${resumed ? "resumed" : "started"} by update ${updateId}`;
+    const cancelled = error instanceof ListenerCancelledError;
+    if (cancelled) debug("%s ended: its wait was cancelled (%s)", handler, error.reason);
+    if (onError !== undefined) onError(error, updateId);
+    else if (!cancelled) console.error(`colloquy: ${handler} failed:`, error);
+  };
 }
 
 /**
@@ -114,8 +127,12 @@ function defaultOnError(error: unknown, updateId: number): void {
 export function colloquy<C extends Context = Context>(
   options: ColloquyOptions = {},
 ): ColloquyPlugin<C> {
-  const onError = options.onError ?? defaultOnError;
-  const report = (error: unknown) => onError(error, -1);
+  const { onError } = options;
+  const onDetachedError = detachedErrors(onError);
+  const report =
+    onError === undefined
+      ? (error: unknown) => console.error("colloquy:", error)
+      : (error: unknown) => onError(error, -1);
   const dialogs = new DialogStack();
   const waitsChanged = trackWaits(dialogs);
   const onWaitsChanged = options.onWaitsChanged;
@@ -176,7 +193,7 @@ export function colloquy<C extends Context = Context>(
         run.onSuspend(() => watch.suspended());
         staleSessions.set(run, watch);
       }
-      return run.start(next, onError);
+      return run.start(next, onDetachedError);
     }
     if (offer.by === "otherwise") {
       debug("update %d handled by a wait's otherwise", ctx.update.update_id);
