@@ -34,6 +34,13 @@ function warnAndRestart(flowId: string) {
   };
 }
 
+/** Whether the user is still in the flow once `change` is stored. */
+function staysIn(change: Change): boolean {
+  if (change.kind === "end") return false;
+  // A restart that `onInvalidState` ended stores nothing.
+  return change.kind !== "restart" || change.next !== undefined;
+}
+
 /**
  * Creates a flow of nodes whose users' places survive restarts and are shared by every instance
  * that uses the same storage and lock.
@@ -121,7 +128,7 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
           if (again) await store.expect(keys.key, version);
           await store.commit(keys, version, change);
         });
-        if (ctx !== undefined) onPresence?.(ctx, change.kind !== "end");
+        if (ctx !== undefined) onPresence?.(ctx, staysIn(change));
       };
       try {
         return await work(keys, save);
