@@ -100,8 +100,7 @@ export function delegate<C extends Context>(
       if (dialogs === undefined) return run;
       return mayStart(ctx) ? dialogs.start(seed) : undefined;
     },
-    accepts: (ctx, seed) =>
-      (captured?.(ctx.update) ?? true) && (dialogs?.mayTake(ctx, seed) ?? true),
+    accepts: (ctx, seed) => (captured?.(ctx.update) ?? true) && (dialogs?.takes(ctx, seed) ?? true),
     idleTimeoutMs: options.idleTimeoutMs,
     clock: options.clock,
     onError: options.onError,
@@ -128,8 +127,8 @@ class DelegateDialogs<C extends Context> {
     this.#run = run;
   }
 
-  /** Whether the live delegate of `seed` may take `ctx`'s update (see `mayTake`). */
-  mayTake(ctx: C, seed: Seed): boolean {
+  /** Whether the live delegate of `seed` may take `ctx`'s update, as the precedence says. */
+  takes(ctx: C, seed: Seed): boolean {
     const dialog = typeof seed === "string" ? this.#live.get(seed) : undefined;
     return dialog === undefined || mayTake(ctx, dialog);
   }

@@ -106,7 +106,8 @@ export function createFlow<C extends Context>(options: BotFlowOptions<C>): BotFl
   const middleware: MiddlewareFn<C> = async (ctx, next) => {
     if (!mayTake(ctx, dialog)) return next();
     if (await flow.handle(ctx)) return;
-    // Left from outside any update (`flow.user(key).leave()`): the stack still had the user here.
+    // Not in the flow. A user who left it from outside any update (`flow.user(key).leave()`)
+    // may still be in the stack here: they are no longer.
     leaveDialog(ctx, dialog);
     await next();
   };
