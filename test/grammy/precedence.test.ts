@@ -82,6 +82,8 @@ function createBot(order: readonly ("flow" | "flow2")[], storage = new MemorySto
     }
   });
   bot.command("flow", (ctx) => flows.flow.enter(ctx));
+  // A way in that is no command, so that it leaves a pending ask be.
+  bot.callbackQuery("flow", (ctx) => flows.flow.enter(ctx));
   bot.command("flow2", (ctx) => flows.flow2.enter(ctx));
   bot.command("step", async (ctx) => {
     await ctx.reply("step?");
@@ -142,6 +144,18 @@ describe.each([
     expect(await say(`/${second}`)).toEqual([`${second}?`]);
     expect(await say("hi")).toEqual([`${second}: hi`]);
     expect(await say("again")).toEqual([`${afterwards(first, second)}: again`]);
+  });
+});
+
+describe("precedence between a wait and a dialog entered after it", () => {
+  it("the older wait waits its turn, and gets the answer once the dialog has ended", async () => {
+    const { bot, sent } = createBot(["flow", "flow2"]);
+    const say = talker(bot, sent);
+    expect(await say("/ask")).toEqual(["ask?"]);
+    await bot.handleUpdate(new UpdateFactory({ from: ann }).press("flow", 1));
+    expect(sent().at(-1)).toBe("flow?");
+    expect(await say("hi")).toEqual(["flow: hi"]);
+    expect(await say("again")).toEqual(["ask: again"]);
   });
 });
 

@@ -20,12 +20,13 @@ import { type BypassOption, bypassPredicate } from "./answers.js";
 import { keysOf } from "./context-keys.js";
 import { DialogStack } from "./dialog-stack.js";
 import type { ColloquyFlavor } from "./flavor.js";
-import { frontOf, mayTake, trackWaits, WAITS } from "./precedence.js";
+import { frontOf } from "./precedence.js";
 import { type DetachedErrorHandler, Run } from "./run.js";
 import { watchStaleSession } from "./stale-session.js";
 import {
   ask,
   DEPS,
+  FRONT,
   type PluginContext,
   type PluginMatch,
   RUN,
@@ -35,8 +36,6 @@ import {
 } from "./waits.js";
 
 const debug = createDebug("colloquy:grammy");
-
-const NOT_OFFERED = { claimed: false } as const;
 
 /** The stale-session check costs a serialisation per suspension, so it runs in development only. */
 const development = globalThis.process?.env?.NODE_ENV !== "production";
@@ -133,9 +132,6 @@ export function colloquy<C extends Context = Context>(
     onError === undefined
       ? (error: unknown) => console.error("colloquy:", error)
       : (error: unknown) => onError(error, -1);
-  const dialogs = new DialogStack();
-  const waitsChanged = trackWaits(dialogs);
-  const onWaitsChanged = options.onWaitsChanged;
   const registry = new ListenerRegistry<PluginContext>({
     keysOf: (ctx) => updateKeys(ctx.update),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -143,13 +139,7 @@ export function colloquy<C extends Context = Context>(
     ...(options.maxWaitsPerUser === undefined ? {} : { maxPerUser: options.maxWaitsPerUser }),
     ...(options.maxWaitsPerChat === undefined ? {} : { maxPerChat: options.maxWaitsPerChat }),
     onError: report,
-    onChange:
-      onWaitsChanged === undefined
-        ? waitsChanged
-        : (scope, delta) => {
-            waitsChanged(scope, delta);
-            onWaitsChanged(scope, delta);
-          },
+    ...(options.onWaitsChanged === undefined ? {} : { onChange: options.onWaitsChanged }),
   });
   // Keyed weakly by run: a finished run and its watch go away together.
   const staleSessions = new WeakMap<Run, ReturnType<typeof watchStaleSession>>();
@@ -158,7 +148,7 @@ export function colloquy<C extends Context = Context>(
     bypass: bypassPredicate(options.bypass ?? true),
     onWaitError: options.onWaitError,
     report,
-    dialogs,
+    dialogs: new DialogStack(),
   };
   // Shared by every context: the methods find the context through `this`, so dispatching an
   // update allocates no closures.
@@ -179,12 +169,14 @@ export function colloquy<C extends Context = Context>(
     ctx.waitFor = methods.waitFor;
     ctx.waitForCallbackQuery = methods.waitForCallbackQuery;
     ctx[DEPS] = deps;
-    // Waits the user entered before the dialog now in front of them wait their turn: the update
-    // goes on to that dialog (even a bypassing command leaves them be).
-    const inFront = mayTake(ctx, WAITS);
-    if (!inFront)
-      debug("update %d goes past the waits to %s", ctx.update.update_id, frontOf(ctx)?.label);
-    const offer = inFront ? registry.offer(ctx, keysOf(ctx)) : NOT_OFFERED;
+    // Waits the user started before the dialog now in front of them wait their turn: they are
+    // not offered the update (see `inTurn`), and even a bypassing command leaves them be.
+    const front = frontOf(ctx);
+    if (front !== undefined) {
+      ctx[FRONT] = front.at;
+      debug("update %d: %s is in front", ctx.update.update_id, front.dialog.label);
+    }
+    const offer = registry.offer(ctx, keysOf(ctx));
     if (!offer.claimed) {
       const run = new Run(ctx.update.update_id);
       ctx[RUN] = run;

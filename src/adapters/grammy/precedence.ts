@@ -1,8 +1,11 @@
 /**
  * Who gets a user's message when several dialogs could take it: the one the user entered most
- * recently. Every kind of dialog — the plugin's pending waits (`ask`, `waitFor`, Io flows), node
- * flows, next steps, delegates — asks here before it takes a message, and says here when a user
- * enters or leaves it, in the {@link DialogStack} of the plugin that saw the update.
+ * recently. Node flows, next steps and delegates ask here before they take a message, and say here
+ * when a user enters or leaves them, in the {@link DialogStack} of the plugin that saw the update.
+ * The plugin's pending waits (`ask`, `waitFor`, Io flows) are stamped from the same stack when they
+ * start; the plugin, first to see each update, offers it only to the waits newer than the dialog
+ * in front ({@link frontOf}). So a wait entered last takes the answer, and what it does not
+ * take goes on to the dialogs behind it.
  *
  * Without `colloquy()` installed there is no stack, and each kind takes what reaches it.
  *
@@ -10,16 +13,12 @@
  */
 import type { Context } from "grammy";
 import { scopes } from "../../keys.js";
-import type { MatchScope } from "../../listeners/match.js";
 import { leadingCommand } from "./answers.js";
 import { keysOf } from "./context-keys.js";
-import type { Dialog, DialogStack, Place } from "./dialog-stack.js";
+import type { Dialog, DialogStack, Entered, Place } from "./dialog-stack.js";
 import { DEPS, type PluginContext } from "./waits.js";
 
 export type { Dialog } from "./dialog-stack.js";
-
-/** The plugin's pending waits of a user, as one dialog: the newest wait puts it in front. */
-export const WAITS: Dialog = { label: "a pending wait" };
 
 const PLACE: unique symbol = Symbol("colloquy.dialogPlace");
 
@@ -49,18 +48,18 @@ function stackOf(ctx: Context): { dialogs: DialogStack; place: Place } | undefin
  * none (so a dialog of someone else in the chat, or one not entered yet, sees it).
  */
 export function mayTake(ctx: Context, dialog: Dialog): boolean {
+  const front = frontOf(ctx);
+  return front === undefined || front.dialog === dialog;
+}
+
+/** The user's dialog in front, if they are in any. */
+export function frontOf(ctx: Context): Entered | undefined {
   const dialogs = (ctx as PluginContext)[DEPS]?.dialogs;
   const userId = keysOf(ctx).userId;
   // Most updates come from users in no dialog: they are told apart before any key is built.
-  if (dialogs === undefined || userId === undefined || !dialogs.hasUser(userId)) return true;
+  if (dialogs === undefined || userId === undefined || !dialogs.hasUser(userId)) return undefined;
   const place = placeOf(ctx);
-  return place === undefined || dialogs.mayTake(place, dialog);
-}
-
-/** The user's dialog in front, if they are in any, for debug logs. */
-export function frontOf(ctx: Context): Dialog | undefined {
-  const stack = stackOf(ctx);
-  return stack?.dialogs.front(stack.place);
+  return place === undefined ? undefined : dialogs.front(place);
 }
 
 /**
@@ -88,35 +87,4 @@ export function foundDialog(ctx: Context, dialog: Dialog): void {
 export function leaveDialog(ctx: Context, dialog: Dialog): void {
   const stack = stackOf(ctx);
   stack?.dialogs.leave(stack.place, dialog);
-}
-
-/** A wait's user in its chat and topic, placed as their updates are; chat-wide waits have none. */
-function placeOfWait({ chatId, threadId, userId, businessConnectionId }: MatchScope) {
-  if (chatId === undefined || userId === undefined) return undefined;
-  // The kind plays no part in the key; a scope needs one.
-  const key = scopes.userInChat({
-    kind: "message",
-    chatId,
-    userId,
-    ...(threadId === undefined ? {} : { threadId }),
-    ...(businessConnectionId === undefined ? {} : { businessConnectionId }),
-  });
-  return key === undefined ? undefined : { userId, key };
-}
-
-/**
- * Keeps {@link WAITS} in each user's stack from the registry's changes: each new wait of a user
- * puts it in front, and it leaves with the user's last wait.
- */
-export function trackWaits(dialogs: DialogStack): (scope: MatchScope, delta: 1 | -1) => void {
-  const pending = new Map<string, number>();
-  return (scope, delta) => {
-    const place = placeOfWait(scope);
-    if (place === undefined) return;
-    const count = (pending.get(place.key) ?? 0) + delta;
-    if (count > 0) pending.set(place.key, count);
-    else pending.delete(place.key);
-    if (delta > 0) dialogs.enter(place, WAITS);
-    else if (count === 0) dialogs.leave(place, WAITS);
-  };
 }

@@ -27,8 +27,15 @@ export const RUN: unique symbol = Symbol("colloquy.run");
 /** The plugin that saw a context, for helpers that take only the context (`telegramIo`). */
 export const DEPS: unique symbol = Symbol("colloquy.deps");
 
+/**
+ * When the dialog in front of the update's user was entered (a stamp of the plugin's
+ * `DialogStack`), set by the plugin before it offers the update; absent when the user is in none.
+ */
+export const FRONT: unique symbol = Symbol("colloquy.front");
+
 /** A context the plugin's middleware has seen. */
-export type PluginContext = Context & ColloquyFlavor & { [RUN]?: Run; [DEPS]?: WaitDeps };
+export type PluginContext = Context &
+  ColloquyFlavor & { [RUN]?: Run; [DEPS]?: WaitDeps; [FRONT]?: number };
 
 /** A wait made by the plugin: the run it suspends, and whether to answer button presses. */
 export interface PluginMatch extends WaitMatch<PluginContext> {
@@ -38,6 +45,8 @@ export interface PluginMatch extends WaitMatch<PluginContext> {
   readonly promptId: number | undefined;
   /** A further test on the context, for `waitFor` with a predicate or criteria. */
   readonly test: ((ctx: PluginContext) => boolean) | undefined;
+  /** When the wait started, on the plugin's `DialogStack`: see {@link inTurn}. */
+  readonly stamp: number;
   /** The context that waits, and its own wait-error hook, for {@link failedWait}. */
   readonly ctx: PluginContext;
   readonly onWaitError: ((error: unknown, ctx: PluginContext) => unknown) | undefined;
@@ -74,6 +83,18 @@ function pressTest(answer: PluginContext, match: WaitMatch<PluginContext>): bool
   return (match as PluginMatch).test?.(answer) ?? true;
 }
 
+/**
+ * Whether a wait takes part in offering `answer`: only if it started after the dialog in front of
+ * the answering user was entered. Older waits wait their turn; a chat-wide wait (of no one user)
+ * sees only what none of the user's dialogs waits for.
+ */
+function inTurn(answer: PluginContext, match: WaitMatch<PluginContext>): boolean {
+  const front = answer[FRONT];
+  return (
+    front === undefined || (match.userId !== undefined && (match as PluginMatch).stamp > front)
+  );
+}
+
 /** What a method adds to the scope of its context to make a wait. */
 interface WaitParts {
   readonly kinds?: readonly UpdateKind[] | undefined;
@@ -101,6 +122,7 @@ function matchIn(
     messageId: parts.messageId ?? options.answering,
     kinds: parts.kinds,
     filter: parts.filter,
+    eligible: inTurn,
     bypass: options.bypass === undefined ? deps.bypass : bypassPredicate(options.bypass),
     otherwise: options.otherwise,
     onEnd: failedWait,
@@ -108,6 +130,7 @@ function matchIn(
     answerCallback: parts.answerCallback ?? false,
     promptId: parts.promptId,
     test: parts.test,
+    stamp: deps.dialogs.next(),
     ctx,
     onWaitError: options.onWaitError,
   };
