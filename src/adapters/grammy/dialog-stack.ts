@@ -54,11 +54,6 @@ export class DialogStack {
     this.#max = max;
   }
 
-  /** Places with a stack. */
-  get size(): number {
-    return this.#stacks.size;
-  }
-
   /** A stamp later than every one given before. */
   next(): number {
     return ++this.#stamps;

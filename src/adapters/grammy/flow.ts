@@ -17,10 +17,10 @@ export type BotFlowOptions<C extends Context> = Omit<FlowOptions<C>, "watchWaits
 export interface BotFlow<C extends Context> extends Flow<C>, MiddlewareObj<C> {
   /**
    * Routes the updates of users inside the flow to their node; the updates of everyone else go on
-   * to the next middleware, and so do those of a user who entered another dialog since (an `ask`,
-   * another flow, a next step, a delegate), until it ends. Install it after `colloquy()`, and
-   * after the handlers that must work inside the flow too (`/cancel`, the command that enters the
-   * flow).
+   * to the next middleware, and so do those of a user who entered another flow, a next step or a
+   * delegate since, until it ends (an `ask` started since takes its answer before any flow sees
+   * it). Install it after `colloquy()`, and after the handlers that must work inside the flow too
+   * (`/cancel`, the command that enters the flow).
    */
   middleware(): MiddlewareFn<C>;
 }
