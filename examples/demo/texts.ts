@@ -9,7 +9,8 @@ export const texts = {
   nothingToCancel: "Nothing to cancel.",
   notUnderstood: "I did not understand. Try /start.",
   alreadyRunning: "Already running, call /cancel to exit",
-  counting: "Counting messages in this chat. Send anything.",
+  counting:
+    "Counting messages in this chat. Send anything; a flow you start from now on gets its answers first.",
   counterClosed: (idleMs: number) => `Counter closed after ${String(idleMs / 1000)} s of silence.`,
   counterStopped: "Counter closed: the bot is stopping.",
   flowFailed: "Something went wrong and the flow stopped. Try again.",

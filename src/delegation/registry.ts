@@ -16,8 +16,8 @@ import type { DelegateFunction } from "./types.js";
 export interface DelegateRegistryOptions<U> {
   /** Starts a delegate for an update whose seed has none, or declines (`undefined`). */
   readonly spawn: (first: U, seed: Seed) => DelegateFunction<U> | undefined;
-  /** Which updates a live delegate takes (capture criteria); the rest are not taken. */
-  readonly accepts?: ((update: U) => boolean) | undefined;
+  /** Which updates the live delegate of `seed` takes (capture criteria); the rest are not taken. */
+  readonly accepts?: ((update: U, seed: Seed) => boolean) | undefined;
   /** Closes a delegate that waits this long for its next update or event. */
   readonly idleTimeoutMs?: number | undefined;
   readonly clock?: Clock | undefined;
@@ -77,7 +77,7 @@ export class DelegateRegistry<U> {
       const inbox = typeof seed === "string" ? this.#live.get(seed) : undefined;
       if (inbox !== undefined) {
         const accepts = this.#options.accepts;
-        if (accepts === undefined || accepts(pending.update)) inbox.push(pending);
+        if (accepts === undefined || accepts(pending.update, seed)) inbox.push(pending);
         else pending.resolve(false);
         return;
       }

@@ -39,6 +39,13 @@ export interface WaitMatch<T> extends MatchScope {
    */
   readonly filter?: ((event: T, match: WaitMatch<T>) => boolean) | undefined;
   /**
+   * Whether the wait takes part in offering this update at all; left out, it always does. A wait
+   * that does not is passed over as if it were not there: not answered, not ended by a bypass,
+   * its `otherwise` not called. The grammY plugin uses it to let waits older than the dialog in
+   * front of a user wait their turn.
+   */
+  readonly eligible?: ((event: T, match: WaitMatch<T>) => boolean) | undefined;
+  /**
    * Updates that end this wait with `ListenerCancelledError` (reason "bypass") instead of answering
    * it, and then go on to the normal handlers — typically commands.
    */

@@ -38,6 +38,28 @@ describe("ListenerRegistry: answers", () => {
     await expect(chat).resolves.toBe(fourth);
   });
 
+  it("passes over a wait not eligible for an update: no answer, no bypass, no otherwise", async () => {
+    const { registry } = setup();
+    let eligible = false;
+    const otherwise = vi.fn();
+    const reply = registry.wait({
+      chatId: -100,
+      userId: 7,
+      eligible: () => eligible,
+      bypass: (update) => update.message?.text === "/stop",
+      kinds: ["message"],
+      otherwise,
+    });
+    expect(registry.offer(inGroup().text("early")).claimed).toBe(false);
+    expect(registry.offer(inGroup().text("/stop")).claimed).toBe(false);
+    expect(registry.offer(inGroup().press("x", 1)).claimed).toBe(false);
+    expect(otherwise).not.toHaveBeenCalled();
+    eligible = true;
+    const update = inGroup().text("in turn");
+    expect(registry.offer(update).claimed).toBe(true);
+    await expect(reply).resolves.toBe(update);
+  });
+
   it("takes a button press on the prompt as an answer to that message", async () => {
     const { registry } = setup();
     const press = registry.wait({

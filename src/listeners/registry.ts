@@ -182,7 +182,8 @@ export class ListenerRegistry<T = Update> {
   /**
    * Offers an update: the most specific matching wait receives it. Waits whose `bypass` accepts
    * it are cancelled on the way; a wait in scope with an `otherwise` handler takes what matched
-   * no wait. Returns whether (and by what) the update was claimed.
+   * no wait; waits not `eligible` for it are passed over. Returns whether (and by what) the
+   * update was claimed.
    */
   offer(event: T, keys: UpdateKeys = this.#keysOf(event)): Offer<T> {
     if (this.#index.size === 0) return NOT_CLAIMED;
@@ -200,6 +201,7 @@ export class ListenerRegistry<T = Update> {
       // Ending a wait changes the bucket; only a bucket of several needs a copy to walk.
       for (const listener of bucket.length === 1 ? bucket : [...bucket]) {
         const match = listener.match;
+        if (match.eligible !== undefined && !match.eligible(event, match)) continue;
         if (match.bypass?.(event)) {
           this.#end(listener, "bypass");
           continue;

@@ -34,6 +34,13 @@ function warnAndRestart(flowId: string) {
   };
 }
 
+/** Whether the user is still in the flow once `change` is stored. */
+function staysIn(change: Change): boolean {
+  if (change.kind === "end") return false;
+  // A restart that `onInvalidState` ended stores nothing.
+  return change.kind !== "restart" || change.next !== undefined;
+}
+
 /**
  * Creates a flow of nodes whose users' places survive restarts and are shared by every instance
  * that uses the same storage and lock.
@@ -74,7 +81,7 @@ function warnAndRestart(flowId: string) {
  * ```
  */
 export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow<C> {
-  const { id, storage, start, watchWaits } = options;
+  const { id, storage, start, watchWaits, onPresence } = options;
   if (typeof id !== "string" || id === "") {
     throw new InvalidArgumentError("id", "a non-empty string, stable across releases", id);
   }
@@ -116,11 +123,13 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     const keys = keysOf(scopeKey);
     return turns.run(keys.key, async (detach, locked) => {
       const unwatch = ctx === undefined ? undefined : watchWaits?.(ctx, detach);
-      const save = (version: number, change: Change) =>
-        locked(async (again) => {
+      const save = async (version: number, change: Change) => {
+        await locked(async (again) => {
           if (again) await store.expect(keys.key, version);
           await store.commit(keys, version, change);
         });
+        if (ctx !== undefined) onPresence?.(ctx, staysIn(change));
+      };
       try {
         return await work(keys, save);
       } finally {

@@ -107,6 +107,12 @@ export interface FlowOptions<C extends FlowContext> {
    * wait behind it (up to `waitMs`).
    */
   readonly watchWaits?: WaitWatcher<C>;
+  /**
+   * Told, after each change stored for a user while an update of theirs is handled (entering, a
+   * node's transition, `back`), whether they are still in the flow: `false` once a node ended
+   * it. `createFlow` from `colloquy/grammy` sets it to keep each user's dialogs in order.
+   */
+  readonly onPresence?: (ctx: C, inFlow: boolean) => void;
 }
 
 /** One user of a flow, from outside any update (an admin command, a job). */

@@ -216,7 +216,7 @@ describe("demo /count (a per-chat delegate)", () => {
     await clock.advanceAsync(2_500);
     await vi.waitFor(() => expect(transcript()).toHaveLength(5));
     expect(transcript()).toEqual([
-      "Counting messages in this chat. Send anything.",
+      texts.counting,
       "1",
       "2",
       "3",
@@ -234,7 +234,7 @@ describe("demo /count (a per-chat delegate)", () => {
     await send("/cancel");
     await send("y");
     expect(transcript()).toEqual([
-      "Counting messages in this chat. Send anything.",
+      texts.counting,
       "1",
       texts.welcome,
       texts.cancelled,

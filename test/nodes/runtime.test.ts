@@ -1,4 +1,5 @@
-import { MemoryLock, SchemaError } from "colloquy";
+import { createFlow, MemoryLock, MemoryStorage, SchemaError } from "colloquy";
+import { UpdateFactory } from "colloquy/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { defineNode, end, goto, stay } from "../../src/nodes/index.js";
@@ -195,6 +196,29 @@ describe("stored state that no longer fits", () => {
     expect(await storage.getEntry(key)).toBeUndefined();
     await send("next");
     expect(passed).toEqual(["next"]);
+  });
+
+  it("tells onPresence whether the user is still in, also when onInvalidState ends them", async () => {
+    const storage = new MemoryStorage();
+    const presence: boolean[] = [];
+    const only = defineNode({ key: "only", schema: z.object({}) });
+    const flow = createFlow({
+      id: "t",
+      storage,
+      lock: new MemoryLock(),
+      nodes: [only.handle({ event: () => stay() })],
+      start: () => goto(only, {}),
+      onInvalidState: () => end(),
+      onPresence: (_, inFlow) => presence.push(inFlow),
+    });
+    const ctx = {
+      update: new UpdateFactory({ from: { id: 1, is_bot: false, first_name: "A" } }).text("x"),
+    };
+    await flow.enter(ctx);
+    await flow.handle(ctx);
+    await storage.set(`colloquy:flow:t:${annScope}`, { v: [1, 0], node: "gone", data: {} });
+    await flow.handle(ctx);
+    expect(presence).toEqual([true, true, false]);
   });
 });
 

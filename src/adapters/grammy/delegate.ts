@@ -15,7 +15,9 @@ import { type CaptureCriteria, capture } from "../../capture.js";
 import { type Clock, systemClock, unreferenced } from "../../clock.js";
 import { type DelegateFactory, toDelegateFunction } from "../../delegation/handler.js";
 import { DelegateRegistry } from "../../delegation/registry.js";
-import type { Seed, SeedFn } from "../../delegation/seeders.js";
+import { type Seed, type SeedFn, seedLabel } from "../../delegation/seeders.js";
+import type { DelegateFunction } from "../../delegation/types.js";
+import { type Dialog, enterDialog, leaveDialog, mayStart, mayTake } from "./precedence.js";
 
 /** Options of {@link delegate}. */
 export interface DelegateOptions<C extends Context> {
@@ -30,7 +32,10 @@ export interface DelegateOptions<C extends Context> {
    * seeds are many (chats, users), so that their records do not pile up.
    */
   readonly idleTimeoutMs?: number;
-  /** Calls the next middleware even for updates a delegate took, so several delegates may. */
+  /**
+   * Calls the next middleware even for updates a delegate took, so several delegates may. Such a
+   * delegate observes: it sees every update of its seed, even those another dialog takes next.
+   */
   readonly passThrough?: boolean;
   /**
    * Capture criteria that a live delegate's later updates must match (see `capture`); the rest go
@@ -65,6 +70,11 @@ export interface DelegateMiddleware<C extends Context> extends MiddlewareObj<C> 
  * For the same reason a delegate waits for its next update with `inbox.next()`, never with
  * `ctx.ask()`: the update it is handling is not done until it asks its inbox for more.
  *
+ * With `colloquy()` installed, a delegate is a dialog of the user whose update started it: a
+ * dialog that user enters later (an `ask`, a flow, a next step) takes their messages first, until
+ * it ends. Other users' messages reach the delegate only when none of their own dialogs waits for
+ * them. A delegate starts on a command, or on an update of a user in no dialog.
+ *
  * @example
  * ```ts
  * bot.use(
@@ -83,9 +93,15 @@ export function delegate<C extends Context>(
   const run = toDelegateFunction(factory);
   const spawnOn = spawnPredicate(options.spawnOn);
   const captured = options.capture === undefined ? undefined : capture(options.capture);
+  // An observer takes nothing away from other dialogs, so it is no dialog of anyone.
+  const dialogs = options.passThrough === true ? undefined : new DelegateDialogs(run);
   const registry = new DelegateRegistry<C>({
-    spawn: (ctx) => (spawnOn(ctx) ? run : undefined),
-    accepts: captured && ((ctx) => captured(ctx.update)),
+    spawn: (ctx, seed) => {
+      if (!spawnOn(ctx)) return undefined;
+      if (dialogs === undefined) return run;
+      return mayStart(ctx) ? dialogs.start(seed) : undefined;
+    },
+    accepts: (ctx, seed) => (captured?.(ctx.update) ?? true) && (dialogs?.takes(ctx, seed) ?? true),
     idleTimeoutMs: options.idleTimeoutMs,
     // Idle closes and events matter only while the bot runs, which keeps the process alive.
     clock: unreferenced(options.clock ?? systemClock),
@@ -102,6 +118,37 @@ export function delegate<C extends Context>(
       return registry.size;
     },
   };
+}
+
+/** The live delegates of one {@link delegate}, each a dialog of the user whose update started it. */
+class DelegateDialogs<C extends Context> {
+  readonly #run: DelegateFunction<C>;
+  readonly #live = new Map<string, Dialog>();
+
+  constructor(run: DelegateFunction<C>) {
+    this.#run = run;
+  }
+
+  /** Whether the live delegate of `seed` may take `ctx`'s update, as the precedence says. */
+  takes(ctx: C, seed: Seed): boolean {
+    const dialog = typeof seed === "string" ? this.#live.get(seed) : undefined;
+    return dialog === undefined || mayTake(ctx, dialog);
+  }
+
+  /** The delegate for `seed`: in front of its starter's dialogs from its start to its end. */
+  start(seed: Seed): DelegateFunction<C> {
+    return async (ctx, inbox) => {
+      const dialog: Dialog = { label: `delegate ${seedLabel(seed)}` };
+      if (typeof seed === "string") this.#live.set(seed, dialog);
+      enterDialog(ctx, dialog);
+      try {
+        await this.#run(ctx, inbox);
+      } finally {
+        leaveDialog(ctx, dialog);
+        if (typeof seed === "string") this.#live.delete(seed);
+      }
+    };
+  }
 }
 
 function spawnPredicate<C extends Context>(

@@ -7,17 +7,20 @@
 import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
 import { createFlow as createNodeFlow } from "../../nodes/flow.js";
 import type { Flow, FlowOptions, WaitWatcher } from "../../nodes/options.js";
+import { enterDialog, foundDialog, leaveDialog, mayTake } from "./precedence.js";
 import { type PluginContext, RUN } from "./waits.js";
 
-/** Options of {@link createFlow}: those of the core flow, less the wait watch it sets itself. */
-export type BotFlowOptions<C extends Context> = Omit<FlowOptions<C>, "watchWaits">;
+/** Options of {@link createFlow}: those of the core flow, less the hooks it sets itself. */
+export type BotFlowOptions<C extends Context> = Omit<FlowOptions<C>, "watchWaits" | "onPresence">;
 
 /** A flow for a grammY bot: the core {@link Flow} plus its middleware. */
 export interface BotFlow<C extends Context> extends Flow<C>, MiddlewareObj<C> {
   /**
    * Routes the updates of users inside the flow to their node; the updates of everyone else go on
-   * to the next middleware. Install it after `colloquy()`, and after the handlers that must work
-   * inside the flow too (`/cancel`, the command that enters the flow).
+   * to the next middleware, and so do those of a user who entered another flow, a next step or a
+   * delegate since, until it ends (an `ask` started since takes its answer before any flow sees
+   * it). Install it after `colloquy()`, and after the handlers that must work inside the flow too
+   * (`/cancel`, the command that enters the flow).
    */
   middleware(): MiddlewareFn<C>;
 }
@@ -45,6 +48,10 @@ const watchRun: WaitWatcher<Context> = (ctx, onWait) => {
  * transition is then stored only if nothing moved the user meanwhile (else it is discarded with
  * `VersionConflictError`, reported by the plugin's `onError`). A wait lives in memory: after a
  * restart, the user's next update reaches the `event` of the node they are stored on.
+ *
+ * A user may be in other dialogs besides: the one they entered last gets their messages (see
+ * `colloquy()`), so a flow entered after a delegate or another flow takes its answers first, and
+ * a node's own `ask` goes before the flow while it waits.
  *
  * A node's `event` may return `back()`, and a handler outside the nodes (an inline "Back" button)
  * may call `flow.back(ctx)`: the user returns to the node they were on before, with its data, and
@@ -90,9 +97,36 @@ const watchRun: WaitWatcher<Context> = (ctx, onWait) => {
  * ```
  */
 export function createFlow<C extends Context>(options: BotFlowOptions<C>): BotFlow<C> {
-  const flow = createNodeFlow<C>({ ...options, watchWaits: watchRun });
+  const dialog = { label: `flow "${options.id}"` };
+  const flow = createNodeFlow<C>({
+    ...options,
+    watchWaits: watchRun,
+    onPresence: (ctx, inFlow) => (inFlow ? foundDialog(ctx, dialog) : leaveDialog(ctx, dialog)),
+  });
   const middleware: MiddlewareFn<C> = async (ctx, next) => {
-    if (!(await flow.handle(ctx))) await next();
+    if (!mayTake(ctx, dialog)) return next();
+    if (await flow.handle(ctx)) return;
+    // Not in the flow. A user who left it from outside any update (`flow.user(key).leave()`)
+    // may still be in the stack here: they are no longer.
+    leaveDialog(ctx, dialog);
+    await next();
   };
-  return { ...flow, middleware: () => middleware };
+  return {
+    ...flow,
+    middleware: () => middleware,
+    async enter(ctx) {
+      // In front before the start node's `enter` runs, so that a wait it starts goes before it.
+      enterDialog(ctx, dialog);
+      try {
+        await flow.enter(ctx);
+      } catch (error) {
+        leaveDialog(ctx, dialog);
+        throw error;
+      }
+    },
+    async leave(ctx) {
+      leaveDialog(ctx, dialog);
+      return await flow.leave(ctx);
+    },
+  };
 }

@@ -10,13 +10,17 @@ import { InvalidArgumentError } from "../../errors.js";
 import { type Scope, scopes } from "../../keys.js";
 import type { StateStore } from "../../state/state-store.js";
 import type { StepRef, StepRegistry } from "../../state/steps.js";
+import { type BypassOption, bypassPredicate } from "./answers.js";
 import { keysOf } from "./context-keys.js";
+import { type Dialog, enterDialog, leaveDialog, mayTake } from "./precedence.js";
 
 const STATES: unique symbol = Symbol("colloquy.states");
 
 interface Installed {
   readonly store: StateStore;
   readonly key: string | undefined;
+  /** The next steps of this middleware, as one dialog of each user who has one. */
+  readonly dialog: Dialog;
 }
 
 type WithStates = Context & { [STATES]?: Installed };
@@ -25,6 +29,12 @@ type WithStates = Context & { [STATES]?: Installed };
 export interface NextStepsOptions {
   /** Whose next step and state an update reads (default: the user in the chat and topic). */
   readonly scope?: Scope;
+  /**
+   * What ends a pending next step instead of being taken by it, and goes on to the normal
+   * handlers, as with a pending `ask`: `true` (default) — any command; a list of commands
+   * (without `/`); a predicate; or `false`, for a step that takes commands too.
+   */
+  readonly bypass?: BypassOption;
 }
 
 function installed(ctx: Context, caller: string): Installed & { key: string } {
@@ -39,13 +49,15 @@ function installed(ctx: Context, caller: string): Installed & { key: string } {
   if (found.key === undefined) {
     throw new InvalidArgumentError(`${caller}(ctx)`, "an update with a chat and a user", "none");
   }
-  return { store: found.store, key: found.key };
+  return { ...found, key: found.key };
 }
 
 /**
  * The middleware that runs stored next steps: an update whose scope has one is consumed by that
- * step (with its bound arguments) and goes no further. Install it before the handlers it should
- * pre-empt, and after `colloquy()` if both are used (answers to `ask` come first).
+ * step (with its bound arguments) and goes no further — unless the user entered another dialog
+ * since (an `ask`, a flow, a delegate), which then goes first, or the update is a command (see
+ * `bypass`), which ends the step. Install it after `colloquy()`, before the handlers that call
+ * {@link nextStep}.
  *
  * @example
  * ```ts
@@ -66,11 +78,15 @@ export function nextSteps<C extends Context>(
   options: NextStepsOptions = {},
 ): MiddlewareObj<C> {
   const scope = options.scope ?? scopes.userInChat;
+  const bypass = bypassPredicate(options.bypass ?? true);
+  const dialog: Dialog = { label: "a next step" };
   const middleware: MiddlewareFn<C> = async (ctx, next) => {
     const key = scope(keysOf(ctx));
-    (ctx as WithStates)[STATES] = { store, key };
-    const step = key === undefined ? undefined : await store.takeNextStep(key);
-    if (step === undefined) return next();
+    (ctx as WithStates)[STATES] = { store, key, dialog };
+    if (key === undefined || !mayTake(ctx, dialog)) return next();
+    const step = await store.takeNextStep(key);
+    leaveDialog(ctx, dialog);
+    if (step === undefined || bypass?.(ctx)) return next();
     await steps.run(step, ctx);
   };
   return { middleware: () => middleware };
@@ -82,8 +98,15 @@ export function nextSteps<C extends Context>(
  * later call replaces it.
  */
 export async function nextStep(ctx: Context, step: StepRef | string): Promise<void> {
-  const { store, key } = installed(ctx, "nextStep");
-  await store.setNextStep(key, step);
+  const { store, key, dialog } = installed(ctx, "nextStep");
+  // In front from now, so that no other dialog of the user takes the update the step is for.
+  enterDialog(ctx, dialog);
+  try {
+    await store.setNextStep(key, step);
+  } catch (error) {
+    leaveDialog(ctx, dialog);
+    throw error;
+  }
 }
 
 /**

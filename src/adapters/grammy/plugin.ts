@@ -20,12 +20,15 @@ import {
 } from "../../listeners/registry.js";
 import { type BypassOption, bypassPredicate } from "./answers.js";
 import { keysOf } from "./context-keys.js";
+import { DialogStack } from "./dialog-stack.js";
 import type { ColloquyFlavor } from "./flavor.js";
-import { Run } from "./run.js";
+import { frontOf } from "./precedence.js";
+import { type DetachedErrorHandler, Run } from "./run.js";
 import { watchStaleSession } from "./stale-session.js";
 import {
   ask,
   DEPS,
+  FRONT,
   type PluginContext,
   type PluginMatch,
   RUN,
@@ -51,10 +54,16 @@ export interface ColloquyOptions {
   /** Observes every failed wait (timeout, cancel, ...); the error is rethrown all the same. */
   readonly onWaitError?: (error: unknown, ctx: Context) => unknown;
   /**
-   * Receives errors of handlers after they resumed from a wait, when grammY's own error
-   * handling no longer can (the update that started them was done). Default: log them, except
-   * the `ListenerCancelledError` of a shutdown that a handler let through. Nothing awaits it:
-   * what it throws or rejects with is logged.
+   * Receives the errors of handlers that end after they suspended in a wait, when grammY's own
+   * error handling no longer can (the update that started them was done), with the update they
+   * handled last (the one that resumed them, or else started them); and, with `-1`, errors that
+   * belong to no update (a wait's hooks, `onTimeout`).
+   *
+   * Default: log them with `console.error` — except a `ListenerCancelledError` that a handler let
+   * through (a command's bypass, `/cancel` through a signal, a duplicate wait, a shutdown): a
+   * cancelled wait is no failure, and its handler ends quietly. Cancellations are logged, with
+   * their reason, by the `debug` package under `DEBUG=colloquy:*` whether or not this is set.
+   * Nothing awaits it: what it throws or rejects with is logged.
    */
   readonly onError?: (error: unknown, updateId: number) => void;
   /** Caps on pending waits per user in a chat (16) and per chat (256). */
@@ -82,16 +91,28 @@ export interface ColloquyPlugin<C extends Context = Context> extends MiddlewareO
   stats(): ListenerStats;
 }
 
-function defaultOnError(error: unknown, updateId: number): void {
-  // Stopping the bot ends every wait; a handler that lets that through is no failure worth a
-  // stack trace per waiting user.
-  if (error instanceof ListenerCancelledError && error.reason === "shutdown") return;
-  console.error(`colloquy: a handler resumed by update ${updateId} failed:`, error);
+/**
+ * Where a handler's errors go once it has suspended: a cancelled wait is told to debug logging
+ * and to `onError` only; anything else to `onError`, or to the console.
+ */
+function detachedErrors(onError: ColloquyOptions["onError"]): DetachedErrorHandler {
+  return (error, updateId, resumed) => {
+    const handler = `a handler ${resumed ? "resumed" : "started"} by update ${updateId}`;
+    const cancelled = error instanceof ListenerCancelledError;
+    if (cancelled) debug("%s ended: its wait was cancelled (%s)", handler, error.reason);
+    if (onError !== undefined) onError(error, updateId);
+    else if (!cancelled) console.error(`colloquy: ${handler} failed:`, error);
+  };
 }
 
 /**
  * Creates the plugin. Install it before the handlers that call `ctx.ask` (after `session()` and,
- * with @grammyjs/runner, after `sequentialize`).
+ * with @grammyjs/runner, after `sequentialize`), and before node flows, next steps and delegates.
+ *
+ * It also keeps, per user in a chat, the order of the dialogs they are in — pending waits, node
+ * flows, next steps, delegates they started: a message goes to the one entered most recently,
+ * and a delegate someone else started gets only what none of the user's dialogs waits for (see
+ * docs/who-gets-a-message.md).
  *
  * @example
  * ```ts
@@ -109,8 +130,15 @@ export function colloquy<C extends Context = Context>(
   options: ColloquyOptions = {},
 ): ColloquyPlugin<C> {
   // Called for updates grammY is done with: a throwing hook would be an unhandled rejection.
-  const onError = detachedHook("the plugin's onError", options.onError ?? defaultOnError);
-  const report = (error: unknown) => onError(error, -1);
+  const onError =
+    options.onError === undefined
+      ? undefined
+      : detachedHook("the plugin's onError", options.onError);
+  const onDetachedError = detachedErrors(onError);
+  const report =
+    onError === undefined
+      ? (error: unknown) => console.error("colloquy:", error)
+      : (error: unknown) => onError(error, -1);
   const registry = new ListenerRegistry<PluginContext>({
     keysOf: (ctx) => updateKeys(ctx.update),
     // Wait timeouts matter only while the bot runs, and its transport keeps the process alive.
@@ -152,6 +180,7 @@ export function colloquy<C extends Context = Context>(
       await deliver(ctx, offer);
       return offer.claimed;
     },
+    dialogs: new DialogStack(),
   };
   // Shared by every context: the methods find the context through `this`, so dispatching an
   // update allocates no closures.
@@ -172,6 +201,13 @@ export function colloquy<C extends Context = Context>(
     ctx.waitFor = methods.waitFor;
     ctx.waitForCallbackQuery = methods.waitForCallbackQuery;
     ctx[DEPS] = deps;
+    // Waits the user started before the dialog now in front of them wait their turn: they are
+    // not offered the update (see `inTurn`), and even a bypassing command leaves them be.
+    const front = frontOf(ctx);
+    if (front !== undefined) {
+      ctx[FRONT] = front.at;
+      debug("update %d: %s is in front", ctx.update.update_id, front.dialog.label);
+    }
     const offer = registry.offer(ctx, keysOf(ctx));
     if (offer.claimed) return deliver(ctx, offer);
     const run = new Run(ctx.update.update_id);
@@ -181,7 +217,7 @@ export function colloquy<C extends Context = Context>(
       run.onSuspend(() => watch.suspended());
       staleSessions.set(run, watch);
     }
-    return run.start(next, onError);
+    return run.start(next, onDetachedError);
   };
 
   return {

@@ -17,8 +17,11 @@ interface Host {
   reject(error: unknown): void;
 }
 
-/** Receives errors thrown by a run after its first update was already done. */
-export type DetachedErrorHandler = (error: unknown, updateId: number) => void;
+/**
+ * Receives errors thrown by a run after its first update was already done, with the update the
+ * run handled last: the one that `resumed` it, or else the one that started it.
+ */
+export type DetachedErrorHandler = (error: unknown, updateId: number, resumed: boolean) => void;
 
 /** One handler chain, across the updates that resume it. */
 export class Run {
@@ -28,8 +31,10 @@ export class Run {
   #ended = false;
   /** Waits of this run that are pending; a host is held only while the run waits on none. */
   #waiting = 0;
-  /** The update that resumed the run last, for error reports. */
+  /** The update that resumed the run last, or that started it, for error reports. */
   #updateId: number;
+  /** Whether an update ever resumed the run, so that reports say which kind `#updateId` is. */
+  #resumed = false;
   /** The newest prompt this run sent, which a button wait binds to by default. */
   promptMessageId: number | undefined;
   /** Called at each suspension; node flows use it to let their lease go while a node waits. */
@@ -80,10 +85,12 @@ export class Run {
    */
   resume(updateId: number): Promise<void> | undefined {
     this.#waiting--;
+    if (this.#ended) return undefined;
+    this.#updateId = updateId;
+    this.#resumed = true;
     // With other waits still pending (Promise.all or race over several asks) the run may stay
     // blocked; holding this update could then deadlock the feed, so it is not held.
-    if (this.#ended || this.#waiting > 0 || this.#host !== undefined) return undefined;
-    this.#updateId = updateId;
+    if (this.#waiting > 0 || this.#host !== undefined) return undefined;
     return new Promise<void>((resolve, reject) => {
       this.#host = { resolve, reject };
     });
@@ -118,7 +125,7 @@ export class Run {
       host.reject(error);
     } else {
       host?.resolve();
-      onDetachedError(error, this.#updateId);
+      onDetachedError(error, this.#updateId, this.#resumed);
     }
   }
 }

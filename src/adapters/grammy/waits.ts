@@ -12,6 +12,7 @@ import type { WaitMatch } from "../../listeners/match.js";
 import type { ListenerRegistry } from "../../listeners/registry.js";
 import { type BypassOption, bypassPredicate, isAnswer } from "./answers.js";
 import { keysOf } from "./context-keys.js";
+import type { DialogStack } from "./dialog-stack.js";
 import type {
   AskOptions,
   ColloquyFlavor,
@@ -45,9 +46,15 @@ export type WaitStep = (
   method: WaitMethod,
 ) => Promise<PluginContext>;
 
+/**
+ * When the dialog in front of the update's user was entered (a stamp of the plugin's
+ * `DialogStack`), set by the plugin before it offers the update; absent when the user is in none.
+ */
+export const FRONT: unique symbol = Symbol("colloquy.front");
+
 /** A context the plugin's middleware has seen. */
 export type PluginContext = Context &
-  ColloquyFlavor & { [RUN]?: Run; [DEPS]?: WaitDeps; [WAIT]?: WaitStep };
+  ColloquyFlavor & { [RUN]?: Run; [DEPS]?: WaitDeps; [WAIT]?: WaitStep; [FRONT]?: number };
 
 /** A wait made by the plugin: the run it suspends, and whether to answer button presses. */
 export interface PluginMatch extends WaitMatch<PluginContext> {
@@ -57,6 +64,8 @@ export interface PluginMatch extends WaitMatch<PluginContext> {
   readonly promptId: number | undefined;
   /** A further test on the context, for `waitFor` with a predicate or criteria. */
   readonly test: ((ctx: PluginContext) => boolean) | undefined;
+  /** When the wait started, on the plugin's `DialogStack`: see {@link inTurn}. */
+  readonly stamp: number;
   /** The context that waits, and its own wait-error hook, for {@link failedWait}. */
   readonly ctx: PluginContext;
   readonly onWaitError: ((error: unknown, ctx: PluginContext) => unknown) | undefined;
@@ -75,6 +84,8 @@ export interface WaitDeps {
    * `true`, once the answered handler suspended again or ended, when a wait took the update.
    */
   readonly offer: (ctx: PluginContext) => Promise<boolean>;
+  /** Who waits for each user, so that every kind of dialog takes messages in one order. */
+  readonly dialogs: DialogStack;
 }
 
 const MESSAGE_KINDS: readonly UpdateKind[] = ["message", "business_message", "channel_post"];
@@ -95,6 +106,18 @@ function testedAnswer(answer: PluginContext, match: WaitMatch<PluginContext>): b
 
 function pressTest(answer: PluginContext, match: WaitMatch<PluginContext>): boolean {
   return (match as PluginMatch).test?.(answer) ?? true;
+}
+
+/**
+ * Whether a wait takes part in offering `answer`: only if it started after the dialog in front of
+ * the answering user was entered. Older waits wait their turn; a chat-wide wait (of no one user)
+ * sees only what none of the user's dialogs waits for.
+ */
+function inTurn(answer: PluginContext, match: WaitMatch<PluginContext>): boolean {
+  const front = answer[FRONT];
+  return (
+    front === undefined || (match.userId !== undefined && (match as PluginMatch).stamp > front)
+  );
 }
 
 /** What a method adds to the scope of its context to make a wait. */
@@ -124,6 +147,7 @@ function matchIn(
     messageId: parts.messageId ?? options.answering,
     kinds: parts.kinds,
     filter: parts.filter,
+    eligible: inTurn,
     bypass: options.bypass === undefined ? deps.bypass : bypassPredicate(options.bypass),
     otherwise: options.otherwise,
     onEnd: failedWait,
@@ -131,6 +155,7 @@ function matchIn(
     answerCallback: parts.answerCallback ?? false,
     promptId: parts.promptId,
     test: parts.test,
+    stamp: deps.dialogs.next(),
     ctx,
     onWaitError: options.onWaitError,
   };
