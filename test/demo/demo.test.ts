@@ -252,7 +252,7 @@ describe("demo stop (the bot is stopping)", () => {
     demo.stop();
     await vi.waitFor(() => expect(transcript()).toHaveLength(3));
     expect(transcript()).toEqual([
-      "Counting messages in this chat. Send anything.",
+      texts.counting,
       texts.askName,
       "Counter closed: the bot is stopping.",
     ]);

@@ -14,7 +14,7 @@ const flows = {
     answer: "Paris",
     reply: "Found Paris (France) at latitude 48.85341 and longitude 2.3488",
   },
-  order: { enter: "/order", answer: "Yes", reply: "No worries, I've got you back!" },
+  order: { enter: "/order", answer: "Yes", reply: "No worries, I've got your back!" },
   form: { enter: "/form", answer: "ann@example.com", reply: "Step 2/3: your age? [Back]" },
   count: { enter: "/count", answer: "a", reply: "1" },
 } as const;
@@ -49,7 +49,7 @@ describe("demo: one user in two flows", () => {
       "Step 1/3: your email?",
       "Step 2/3: your age? [Back]",
       "Hello, Ann! Are you hungry?",
-      "No worries, I've got you back!",
+      "No worries, I've got your back!",
       "What are you gonna order? Cart: Empty",
     ]);
   });
