@@ -43,6 +43,13 @@ const MODES: readonly FeedMode[] = ["seq", "par"];
 
 /** Users of the steady-state rows: as many as (c) has, so both promote and collect alike. */
 const USERS = 1000;
+/** Users of the SQLite rows: the database's work per update does not depend on the count. */
+const SQLITE_USERS = 300;
+/**
+ * Repetitions of the longest rows (K = 50 has 51 updates per user; SQLite pays a transaction per
+ * journal write and per removed key), so the whole run stays within a few minutes.
+ */
+const LONG_REPS = 3;
 /** Steps of the conversation the recovery rows wait in: more than the deepest depth. */
 const RECOVERY_STEPS = 50;
 /** Depths of the recovery rows: the answer that arrives is the N-th. */
@@ -100,12 +107,14 @@ function steadyRow(
   mode: FeedMode,
   open: Opener,
   full = USERS,
+  reps?: number,
 ): BenchRow {
   const how = mode === "seq" ? "one at a time" : "all in flight";
   return {
     name,
     label: `${title}, K=${steps}, ${full} users, ${how}`,
     unit: "µs/update",
+    ...(reps === undefined ? {} : { reps }),
     async measure(context) {
       const users = makeUsers(context.size(full, Math.min(full, 20)));
       const store = await open();
@@ -277,11 +286,21 @@ export const durableSuite: BenchSuite = {
           steps,
           mode,
           inMemory,
+          USERS,
+          steps >= 50 ? LONG_REPS : undefined,
         ),
       ),
     ),
     ...MODES.map((mode) =>
-      steadyRow(sqliteName(mode), "(hs) durable conversation(), SQLite", 20, mode, onSqlite),
+      steadyRow(
+        sqliteName(mode),
+        "(hs) durable conversation(), SQLite",
+        20,
+        mode,
+        onSqlite,
+        SQLITE_USERS,
+        LONG_REPS,
+      ),
     ),
     ...DEPTHS.map(recoverRow),
     ...DEPTHS.map(v2DepthRow),
@@ -291,7 +310,7 @@ export const durableSuite: BenchSuite = {
     ...MODES.map(sqliteFigure),
     ...DEPTHS.map((depth) =>
       ratio(
-        `r/d d${depth}`,
+        `rec/v2 d${depth}`,
         `durable recovery over one conversations v2 update, answer ${depth}`,
         recoverName(depth),
         v2DepthName(depth),
