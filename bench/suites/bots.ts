@@ -12,7 +12,7 @@ import {
   createConversation,
 } from "@grammyjs/conversations";
 import { type ColloquyFlavor, type ColloquyPlugin, colloquy } from "colloquy/grammy";
-import { Bot, type Context } from "grammy";
+import { type ApiClientOptions, Bot, type Context } from "grammy";
 import { Scenes, session, Telegraf } from "telegraf";
 import { benchBotInfo } from "../stubs/bot-api.js";
 import { stubFetch } from "../stubs/grammy-fetch.js";
@@ -35,9 +35,15 @@ export interface BenchBot {
   close(): Promise<void>;
 }
 
-/** A grammY bot answering API calls from the in-memory Bot API through `client.fetch`. */
-export function grammyBot<C extends Context = Context>(): Bot<C> {
-  return new Bot<C>("42:bench", { botInfo: benchBotInfo, client: { fetch: stubFetch } });
+/** The `fetch` grammY's client options take. */
+export type GrammyFetch = NonNullable<ApiClientOptions["fetch"]>;
+
+/**
+ * A grammY bot answering API calls from the in-memory Bot API through `client.fetch` (`stubFetch`,
+ * or a `fetch` that counts on top of it).
+ */
+export function grammyBot<C extends Context = Context>(fetch: GrammyFetch = stubFetch): Bot<C> {
+  return new Bot<C>("42:bench", { botInfo: benchBotInfo, client: { fetch } });
 }
 
 /** Lets pending callbacks and their microtasks run: a few turns of the event loop. */
@@ -133,8 +139,8 @@ export function colloquyBot(steps: number): BenchBot & { plugin: ColloquyPlugin<
 type ConvContext = ConversationFlavor<Context>;
 
 /** (d) the same conversation on @grammyjs/conversations v2 (in-memory storage, its default). */
-export function conversationsBot(steps: number): BenchBot {
-  const bot = grammyBot<ConvContext>();
+export function conversationsBot(steps: number, fetch: GrammyFetch = stubFetch): BenchBot {
+  const bot = grammyBot<ConvContext>(fetch);
   let done = 0;
   async function ask(conversation: Conversation<ConvContext, Context>, ctx: Context) {
     let answer = ctx;

@@ -7,6 +7,7 @@
 import type { BenchSuite } from "../harness/types.js";
 import { conversationSuite } from "./conversation.js";
 import { coordinatorSuite } from "./coordinator.js";
+import { durableSuite } from "./durable.js";
 import { heapSuite } from "./heap.js";
 import { orderSuite } from "./order.js";
 import { storageSuite } from "./storage.js";
@@ -18,6 +19,8 @@ export const suites: readonly BenchSuite[] = [
   conversationSuite,
   heapSuite,
   storageSuite,
+  // After the suites whose rows its figures use (conversation, storage).
+  durableSuite,
   orderSuite,
   coordinatorSuite(),
 ];
