@@ -1,14 +1,11 @@
-import { once } from "node:events";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { run, sequentialize } from "@grammyjs/runner";
-import type { Update } from "@grammyjs/types";
 import { createCoordinator } from "colloquy";
 import { coordinate } from "colloquy/grammy";
 import { UpdateFactory } from "colloquy/testing";
 import { type SessionFlavor, session, webhookCallback } from "grammy";
 import { describe, expect, it, vi } from "vitest";
 import { feedUpdates } from "../support/grammy.js";
+import { serveOnLoopback } from "../support/webhook-server.js";
 import { type ConvContext, restartable } from "./harness.js";
 
 const ann = { id: 7, is_bot: false, first_name: "Ann" };
@@ -69,16 +66,7 @@ describe("durable conversations in grammY's hosts", () => {
   it("webhookCallback answers while the conversation waits; the reply resumes it", async () => {
     const setup = greeter();
     const { bot } = setup.start();
-    const server = createServer(webhookCallback(bot, "http"));
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const { port } = server.address() as AddressInfo;
-    const post = (update: Update) =>
-      fetch(`http://127.0.0.1:${port}/`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(update),
-      });
+    const { post, close } = await serveOnLoopback(webhookCallback(bot, "http"));
     const user = new UpdateFactory({ from: ann });
     try {
       expect((await post(user.command("/name"))).status).toBe(200);
@@ -86,7 +74,7 @@ describe("durable conversations in grammY's hosts", () => {
       expect((await post(user.text("Ann"))).status).toBe(200);
       expect(setup.sent()).toEqual(["Name?", "Hi Ann"]);
     } finally {
-      server.close();
+      close();
     }
   });
 

@@ -1,12 +1,9 @@
-import { once } from "node:events";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { run, sequentialize } from "@grammyjs/runner";
-import type { Update } from "@grammyjs/types";
 import { UpdateFactory } from "colloquy/testing";
 import { type Bot, type SessionFlavor, session, webhookCallback } from "grammy";
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import { createTestBot, feedUpdates, type TestContext } from "../support/grammy.js";
+import { serveOnLoopback } from "../support/webhook-server.js";
 
 const ann = { id: 7, is_bot: false, first_name: "Ann" };
 const keyboard = { inline_keyboard: [[{ text: "Yes", callback_data: "yes" }]] };
@@ -191,16 +188,7 @@ describe("grammY integration", () => {
       const answer = await ctx.ask("Name?");
       await answer.reply(`Hello, ${answer.message?.text}!`);
     });
-    const server = createServer(webhookCallback(bot, "http"));
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const { port } = server.address() as AddressInfo;
-    const post = (update: Update) =>
-      fetch(`http://127.0.0.1:${port}/`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(update),
-      });
+    const { post, close } = await serveOnLoopback(webhookCallback(bot, "http"));
     const user = new UpdateFactory({ from: ann });
     try {
       expect((await post(user.command("/name"))).status).toBe(200);
@@ -208,7 +196,7 @@ describe("grammY integration", () => {
       expect((await post(user.text("Ann"))).status).toBe(200);
       expect(sent()).toEqual(["Name?", "Hello, Ann!"]);
     } finally {
-      server.close();
+      close();
     }
   });
 
