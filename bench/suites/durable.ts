@@ -53,8 +53,8 @@ const USERS = 1000;
 /** Users of the SQLite rows: the database's work per update does not depend on the count. */
 const SQLITE_USERS = 300;
 /**
- * Repetitions of the longest rows (K = 50 has 51 updates per user; SQLite pays a transaction per
- * journal write and per removed key), so the whole run stays within a few minutes.
+ * Repetitions of the longest rows (K = 20 and 50: 21 and 51 updates per user; SQLite pays a
+ * transaction per journal write and per removed key), so the whole run stays within a few minutes.
  */
 const LONG_REPS = 3;
 /** Steps of the conversation the recovery rows wait in: more than the deepest depth. */
@@ -382,7 +382,7 @@ export const durableSuite: BenchSuite = {
           mode,
           inMemory,
           USERS,
-          steps >= 50 ? LONG_REPS : undefined,
+          steps >= 20 ? LONG_REPS : undefined,
         ),
       ),
     ),
