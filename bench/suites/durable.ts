@@ -15,6 +15,11 @@
  *   exactly one message per update.
  * - `conversations/depth*` (dN): the N-th answer of the same 50-step conversation on
  *   @grammyjs/conversations v2, one at a time: it replays the N − 1 answers before it.
+ * - `storage/journal/*` (j): the storage's part of (h) alone, the floor under it: what the
+ *   journal of a K = 20 conversation asks of the storage, done directly — two reads of the absent
+ *   head on `/start`, one compare-and-set of a new key per step with a step as the journal writes
+ *   it (the answer's update and the question's message, ~480 bytes), and the removal of every key
+ *   at the end — in the bot's order (a wave of one step per user), µs per update of (h).
  *
  * @module
  */
@@ -25,8 +30,10 @@ import type { UpdateFactory } from "colloquy/testing";
 import { tempDir } from "../../test/support/temp-dir.js";
 import { check, ratio } from "../harness/figures.js";
 import type { BenchRow, BenchSuite, Figure } from "../harness/types.js";
+import { benchBotInfo, botApiResult } from "../stubs/bot-api.js";
 import { conversationsBot } from "./bots.js";
 import { STEPS } from "./conversation.js";
+import type { Timing } from "./drive.js";
 import {
   ANSWER_TEXT,
   driveConversation,
@@ -46,8 +53,8 @@ const USERS = 1000;
 /** Users of the SQLite rows: the database's work per update does not depend on the count. */
 const SQLITE_USERS = 300;
 /**
- * Repetitions of the longest rows (K = 50 has 51 updates per user; SQLite pays a transaction per
- * journal write and per removed key), so the whole run stays within a few minutes.
+ * Repetitions of the longest rows (K = 20 and 50: 21 and 51 updates per user; SQLite pays a
+ * transaction per journal write and per removed key), so the whole run stays within a few minutes.
  */
 const LONG_REPS = 3;
 /** Steps of the conversation the recovery rows wait in: more than the deepest depth. */
@@ -225,6 +232,94 @@ function v2DepthRow(depth: number): BenchRow {
   };
 }
 
+/** Steps of the conversation whose journal the (j) rows write. */
+const JOURNAL_STEPS = 20;
+
+/** One step of a journal as (h) writes it: the answer's update, the next question's message. */
+function journalStep(user: UpdateFactory, step: number) {
+  const update = user.text(ANSWER_TEXT);
+  const chatId = update.message?.chat.id ?? 0;
+  const message = botApiResult("sendMessage", { chat_id: chatId, text: `Question ${step}?` });
+  return {
+    e: [
+      { k: "wait", d: "ask", r: update },
+      { k: "api", d: "sendMessage", r: message },
+    ],
+    w: { k: "wait" },
+  } as unknown as import("colloquy").JsonValue;
+}
+
+function journalRow(
+  id: string,
+  title: string,
+  open: Opener,
+  full: number,
+  reps?: number,
+): BenchRow {
+  const steps = JOURNAL_STEPS;
+  return {
+    name: `storage/journal/${id}/k${steps}`,
+    label: `(j) ${title} alone: the journal writes of (h) K=${steps}, ${full} users, one at a time`,
+    unit: "µs/update",
+    ...(reps === undefined ? {} : { reps }),
+    async measure(context) {
+      const users = makeUsers(context.size(full, Math.min(full, 20)));
+      const values = users.map((u) => journalStep(u, 2));
+      const heads = users.map((_user, i) => {
+        const id = 1_000_000 + i;
+        return `colloquy:conv:${benchBotInfo.id}:bench:chat:${id}/user:${id}`;
+      });
+      const keyOf = (user: number, step: number) =>
+        step === 1 ? (heads[user] as string) : `${heads[user]}#0123abcd:${step}`;
+      const store = await open();
+      const { storage } = store;
+      const timings: Timing[] = [];
+      let written = 0;
+      let removed = 0;
+      const timed = async (op: () => Promise<void>) => {
+        const cpu = process.cpuUsage();
+        const start = performance.now();
+        await op();
+        const used = process.cpuUsage(cpu);
+        timings.push({
+          wallMs: performance.now() - start,
+          cpuMs: (used.user + used.system) / 1000,
+        });
+      };
+      try {
+        for (let step = 1; step <= steps; step++) {
+          await timed(async () => {
+            for (let user = 0; user < users.length; user++) {
+              // On /start the conversation looks for a journal twice (recovery, then enter).
+              if (step === 1) {
+                await storage.getEntry(keyOf(user, 1));
+                await storage.getEntry(keyOf(user, 1));
+              }
+              const result = await storage.compareAndSet(keyOf(user, step), 0, values[user]);
+              if (result.ok) written++;
+            }
+          });
+        }
+        await timed(async () => {
+          for (let user = 0; user < users.length; user++) {
+            await storage.delete(keyOf(user, 1));
+            const removals: Promise<void>[] = [];
+            for (let step = 2; step <= steps; step++)
+              removals.push(storage.delete(keyOf(user, step)));
+            await Promise.all(removals);
+            removed += steps;
+          }
+        });
+        expectCount("journal writes", written, users.length * steps);
+        expectCount("journal keys removed", removed, users.length * steps);
+        return perUpdate(sumTimings(timings), users.length * (steps + 1));
+      } finally {
+        await store.close();
+      }
+    },
+  };
+}
+
 function steadyFigures(steps: number, mode: FeedMode): Figure[] {
   const at = `k${steps} ${mode}`;
   const ours = steadyName(steps, mode);
@@ -287,7 +382,7 @@ export const durableSuite: BenchSuite = {
           mode,
           inMemory,
           USERS,
-          steps >= 50 ? LONG_REPS : undefined,
+          steps >= 20 ? LONG_REPS : undefined,
         ),
       ),
     ),
@@ -302,12 +397,42 @@ export const durableSuite: BenchSuite = {
         LONG_REPS,
       ),
     ),
+    journalRow("memory", "MemoryStorage", inMemory, USERS),
+    journalRow("sqlite", "SqliteStorage", onSqlite, SQLITE_USERS, LONG_REPS),
     ...DEPTHS.map(recoverRow),
     ...DEPTHS.map(v2DepthRow),
   ],
   figures: [
     ...STEPS.flatMap((steps) => MODES.flatMap((mode) => steadyFigures(steps, mode))),
     ...MODES.map(sqliteFigure),
+    {
+      name: "(j+c)/c k20 seq",
+      label: "floor of h/c: live ctx.ask plus the journal's MemoryStorage work, over ctx.ask",
+      inputs: ["storage/journal/memory/k20", askName(20, "seq")],
+      compute: ([j = Number.NaN, c = Number.NaN]) => (j + c) / c,
+      unit: "×",
+    },
+    {
+      name: "(js+c)/(set+c) k20 seq",
+      label: "floor of hs/(set+c): live ctx.ask plus the journal's SQLite work, over set + ctx.ask",
+      inputs: ["storage/journal/sqlite/k20", "storage/sqlite/set", askName(20, "seq")],
+      compute: ([j = Number.NaN, set = Number.NaN, c = Number.NaN]) => (j + c) / (set + c),
+      unit: "×",
+    },
+    {
+      name: "hs/(js+c) k20 seq",
+      label: "durable on SQLite over its floor (live ctx.ask plus the journal's SQLite work)",
+      inputs: [sqliteName("seq"), "storage/journal/sqlite/k20", askName(20, "seq")],
+      compute: ([h = Number.NaN, j = Number.NaN, c = Number.NaN]) => h / (j + c),
+      unit: "×",
+    },
+    {
+      name: "h/(j+c) k20 seq",
+      label: "durable on memory over its floor (live ctx.ask plus the journal's memory work)",
+      inputs: [steadyName(20, "seq"), "storage/journal/memory/k20", askName(20, "seq")],
+      compute: ([h = Number.NaN, j = Number.NaN, c = Number.NaN]) => h / (j + c),
+      unit: "×",
+    },
     ...DEPTHS.map((depth) =>
       ratio(
         `rec/v2 d${depth}`,
