@@ -15,6 +15,7 @@ export {
   capture,
 } from "./capture.js";
 export { type CancelTimer, type Clock, systemClock, type TimerOptions } from "./clock.js";
+export * from "./conversations/errors.js";
 export {
   type Claim,
   type ClaimKeyOptions,

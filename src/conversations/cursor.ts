@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ReplayMismatchError } from "../errors.js";
+import { ReplayMismatchError } from "./errors.js";
 import { describe, type EntryKind, type JournalEntry } from "./journal.js";
 
 /** Replays a journal, then records what comes after it. */

@@ -2,9 +2,9 @@ import { run, sequentialize } from "@grammyjs/runner";
 import { createCoordinator } from "colloquy";
 import { coordinate } from "colloquy/grammy";
 import { UpdateFactory } from "colloquy/testing";
-import { type SessionFlavor, session, webhookCallback } from "grammy";
+import { type SessionFlavor, webhookCallback } from "grammy";
 import { describe, expect, it, vi } from "vitest";
-import { feedUpdates } from "../support/grammy.js";
+import { countingSession, feedUpdates } from "../support/grammy.js";
 import { serveOnLoopback } from "../support/webhook-server.js";
 import { type ConvContext, restartable } from "./harness.js";
 
@@ -32,17 +32,7 @@ describe("durable conversations in grammY's hosts", () => {
       }
     });
     const { bot } = setup.start({
-      before: (b) =>
-        b.use(
-          session({
-            initial: () => ({ count: 0 }),
-            storage: {
-              read: (key) => stored.get(key),
-              write: (key, value) => void stored.set(key, value),
-              delete: (key) => void stored.delete(key),
-            },
-          }) as never,
-        ),
+      before: (b) => b.use(countingSession(stored) as never),
     });
     const user = new UpdateFactory({ from: ann });
     await bot.handleUpdate(user.command("/count"));

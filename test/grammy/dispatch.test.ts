@@ -2,7 +2,12 @@ import { run, sequentialize } from "@grammyjs/runner";
 import { UpdateFactory } from "colloquy/testing";
 import { type Bot, type SessionFlavor, session, webhookCallback } from "grammy";
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
-import { createTestBot, feedUpdates, type TestContext } from "../support/grammy.js";
+import {
+  countingSession,
+  createTestBot,
+  feedUpdates,
+  type TestContext,
+} from "../support/grammy.js";
 import { serveOnLoopback } from "../support/webhook-server.js";
 
 const ann = { id: 7, is_bot: false, first_name: "Ann" };
@@ -131,17 +136,7 @@ describe("grammY integration", () => {
   it("session() before the plugin saves changes made through the answer's context", async () => {
     const stored = new Map<string, { count: number }>();
     const { bot } = createTestBot({
-      before: (b) =>
-        b.use(
-          session({
-            initial: () => ({ count: 0 }),
-            storage: {
-              read: (key) => stored.get(key),
-              write: (key, value) => void stored.set(key, value),
-              delete: (key) => void stored.delete(key),
-            },
-          }) as never,
-        ),
+      before: (b) => b.use(countingSession(stored) as never),
     });
     type Counting = TestContext & SessionFlavor<{ count: number }>;
     const counting = bot as unknown as Bot<Counting>;

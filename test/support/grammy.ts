@@ -3,7 +3,7 @@
 import type { Update } from "@grammyjs/types";
 import { type ColloquyFlavor, type ColloquyOptions, colloquy } from "colloquy/grammy";
 import { ManualClock } from "colloquy/testing";
-import { type Api, Bot, type Context } from "grammy";
+import { type Api, Bot, type Context, session } from "grammy";
 import { LocalBotApi } from "../../src/adapters/local-api.js";
 
 export type TestContext = Context & ColloquyFlavor;
@@ -45,5 +45,20 @@ export function feedUpdates(api: Api, updates: Update[]): void {
       await new Promise((resolve) => signal.addEventListener("abort", resolve));
     }
     return { ok: true, result: batch } as never;
+  });
+}
+
+/**
+ * grammY's `session()` with a `{ count }` record per chat kept in `stored`, so a test reads what
+ * was saved after each update.
+ */
+export function countingSession(stored: Map<string, { count: number }>) {
+  return session({
+    initial: () => ({ count: 0 }),
+    storage: {
+      read: (key) => stored.get(key),
+      write: (key, value) => void stored.set(key, value),
+      delete: (key) => void stored.delete(key),
+    },
   });
 }

@@ -8,14 +8,10 @@ import createDebug from "debug";
 import type { Context, MiddlewareFn, MiddlewareObj } from "grammy";
 import { type Clock, systemClock } from "../../../clock.js";
 import { DueIndex } from "../../../conversations/due-index.js";
+import { ConversationActiveError, ReplayMismatchError } from "../../../conversations/errors.js";
 import type { LoadedJournal } from "../../../conversations/journal.js";
 import { JournalStore } from "../../../conversations/journal-store.js";
-import {
-  ConversationActiveError,
-  InvalidArgumentError,
-  ListenerCancelledError,
-  ReplayMismatchError,
-} from "../../../errors.js";
+import { InvalidArgumentError, ListenerCancelledError } from "../../../errors.js";
 import { assertJson, type JsonValue } from "../../../json.js";
 import { scopes } from "../../../keys.js";
 import type { Storage } from "../../../storage.js";

@@ -8,15 +8,11 @@
 import type { Update, UserFromGetMe } from "@grammyjs/types";
 import type { Api, Context } from "grammy";
 import { JournalCursor } from "../../../conversations/cursor.js";
+import { ConversationActiveError, StepLimitError } from "../../../conversations/errors.js";
 import { errorOf, failureOf } from "../../../conversations/failures.js";
-import type { JournalHead, LoadedJournal, PendingWait } from "../../../conversations/journal.js";
-import {
-  ConversationActiveError,
-  LeaseLostError,
-  ListenerCancelledError,
-  ListenerTimeoutError,
-  StepLimitError,
-} from "../../../errors.js";
+import type { LoadedJournal, PendingWait } from "../../../conversations/journal.js";
+import { JournalRun } from "../../../conversations/journal-run.js";
+import { LeaseLostError, ListenerCancelledError, ListenerTimeoutError } from "../../../errors.js";
 import { assertJson, type JsonObject, type JsonValue } from "../../../json.js";
 import { Run } from "../run.js";
 import {
@@ -32,8 +28,6 @@ import { Conv } from "./conv.js";
 import { apiError, apiFailure, journaledApi } from "./journaled-api.js";
 import type { ConversationSpec } from "./spec.js";
 import { Stopped, type StopReason } from "./stopped.js";
-
-const newRunId = () => crypto.randomUUID().slice(0, 8);
 
 /** A conversation's coroutine and journal position, from `enter` or a recovery to its end. */
 export class Execution {
@@ -52,10 +46,8 @@ export class Execution {
   readonly #entering: Update;
   /** To rebuild the contexts of journaled updates on replay. */
   readonly #source: PluginContext;
-  #runId: string;
-  /** Steps written so far; 0 until the head is. */
-  #steps = 0;
-  #headVersion: number | undefined;
+  /** Where the run stands in storage. */
+  readonly #run: JournalRun;
   /** The wait a recovered journal ended in: its deadline is kept for the first live wait. */
   #pending: PendingWait | undefined;
   #stopped: Stopped | undefined;
@@ -93,17 +85,14 @@ export class Execution {
     this.api = journaledApi(ctx.api, (method, payload, send) => this.#call(method, payload, send));
     this.args = args;
     this.conv = new Conv(this);
+    this.#run = new JournalRun(spec.store, scope, journal);
     if (journal === undefined) {
       this.#entering = ctx.update;
-      this.#runId = newRunId();
       this.cursor = new JournalCursor(spec.id);
       this.ctx = this.adopt(ctx);
     } else {
       const { head } = journal;
       this.#entering = head.u as unknown as Update;
-      this.#runId = head.run;
-      this.#steps = journal.steps;
-      this.#headVersion = journal.headVersion;
       this.#pending = journal.pending;
       this.cursor = new JournalCursor(spec.id, journal.entries);
       this.ctx = this.#rebuild(this.#entering);
@@ -144,8 +133,7 @@ export class Execution {
   /** Ends this copy from outside (`exit`): no more of its code runs; its journal is removed. */
   async exit(): Promise<void> {
     this.stop("exit");
-    this.#forget();
-    await this.#removeJournal();
+    await this.#end();
   }
 
   /** A live answer's context, made to journal its calls and waits through this conversation. */
@@ -324,41 +312,24 @@ export class Execution {
    * one write per step. Nothing to write right after a replay, whose entries are all stored.
    */
   async #write(pending: PendingWait): Promise<void> {
-    if (this.#steps > 0 && !this.cursor.dirty) return;
-    const { store, id, maxSteps } = this.spec;
-    const entries = this.cursor.take();
+    const steps = this.#run.steps;
+    if (steps > 0 && !this.cursor.dirty) return;
+    const { id, maxSteps } = this.spec;
+    if (steps >= maxSteps) throw this.#fail(new StepLimitError(id, maxSteps));
     if (pending.at !== undefined) await this.spec.due.add(this.scope, pending.at);
-    if (this.#steps === 0) {
-      const head: JournalHead = {
-        v: 1,
-        run: this.#runId,
-        ver: this.spec.version,
-        ...(this.args === undefined ? {} : { args: this.args }),
-        u: this.#entering as unknown as JsonObject,
-        e: entries,
-        w: pending,
-      };
-      const version = await store.begin(this.scope, head);
-      if (version === undefined) {
-        this.stop("stale");
-        this.#forget();
-        throw new ConversationActiveError(id, this.scope);
-      }
-      this.#headVersion = version;
-      this.#steps = 1;
-      return;
-    }
-    if (this.#steps >= maxSteps) throw this.#fail(new StepLimitError(id, maxSteps));
-    const ok = await store.append(this.scope, this.#runId, this.#steps + 1, entries, pending);
-    if (!ok) {
-      this.stop("stale");
-      this.#forget();
-      throw new LeaseLostError(
-        store.headKey(this.scope),
-        "another copy of this conversation journaled the same step first",
-      );
-    }
-    this.#steps++;
+    const start = {
+      version: this.spec.version,
+      args: this.args,
+      entering: this.#entering as unknown as JsonObject,
+    };
+    if (await this.#run.write(this.cursor.take(), pending, start)) return;
+    this.stop("stale");
+    this.#forget();
+    if (steps === 0) throw new ConversationActiveError(id, this.scope);
+    throw new LeaseLostError(
+      this.spec.store.headKey(this.scope),
+      "another copy of this conversation journaled the same step first",
+    );
   }
 
   /** Stops the coroutine with `error`, which its code cannot catch and go on from. */
@@ -397,28 +368,19 @@ export class Execution {
   /** A fresh run with an empty journal, in place of the one that ended. */
   #restart(args: JsonValue | undefined): void {
     this.args = args;
-    this.#runId = newRunId();
-    this.#steps = 0;
-    this.#headVersion = undefined;
     this.#pending = undefined;
     this.#stopped = undefined;
     this.cursor = new JournalCursor(this.spec.id);
     this.spec.live.set(this.scope, this);
   }
 
+  /** Leaves the live set and removes the journal; the run is fresh for a restart. */
   async #end(): Promise<void> {
     this.#forget();
-    await this.#removeJournal();
+    await this.#run.end();
   }
 
   #forget(): void {
     if (this.spec.live.get(this.scope) === this) this.spec.live.delete(this.scope);
-  }
-
-  async #removeJournal(): Promise<void> {
-    const steps = this.#steps;
-    this.#steps = 0;
-    if (steps === 0) return;
-    await this.spec.store.end(this.scope, this.#runId, steps, this.#headVersion);
   }
 }
