@@ -78,6 +78,11 @@ export interface Storage {
   set(key: string, value: unknown, options?: WriteOptions): Promise<number>;
   /** Removes `key`; removing an absent key does nothing. */
   delete(key: string): Promise<void>;
+  /**
+   * Removes every key of `keys` (absent ones are skipped), in one round trip or transaction where
+   * the backend has one. Optional: a caller falls back to {@link delete} per key without it.
+   */
+  deleteMany?(keys: readonly string[]): Promise<void>;
   /** Stores `value` only if the key's current version is `expectedVersion` (`0`: absent). */
   compareAndSet(
     key: string,

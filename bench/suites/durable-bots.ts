@@ -45,7 +45,7 @@ export function countingFetch(): CountingFetch {
 
 /**
  * A storage that passes everything to `inner` and counts the successful writes (`set` and
- * `compareAndSet`) and removals (`delete` and successful `compareAndDelete`).
+ * `compareAndSet`) and removals (`delete`, `deleteMany` and successful `compareAndDelete`).
  */
 export class CountingStorage implements Storage {
   readonly inner: Storage;
@@ -75,6 +75,13 @@ export class CountingStorage implements Storage {
   async delete(key: string): Promise<void> {
     await this.inner.delete(key);
     this.removals++;
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    const inner = this.inner;
+    if (inner.deleteMany !== undefined) await inner.deleteMany(keys);
+    else for (const key of keys) await inner.delete(key);
+    this.removals += keys.length;
   }
 
   async compareAndSet(

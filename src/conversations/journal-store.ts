@@ -13,6 +13,9 @@ import type { JsonValue } from "../json.js";
 import type { Storage } from "../storage.js";
 import type { JournalEntry, JournalHead, LoadedJournal, PendingWait, Segment } from "./journal.js";
 
+/** How many steps a recovery reads at once. */
+const LOAD_BATCH = 8;
+
 /** Reads and writes the journals of one conversation id. */
 export class JournalStore {
   readonly #storage: Storage;
@@ -38,7 +41,11 @@ export class JournalStore {
     return (await this.#storage.getEntry(this.headKey(scope))) !== undefined;
   }
 
-  /** The whole journal of `scope`, or `undefined` when no conversation is active there. */
+  /**
+   * The whole journal of `scope`, or `undefined` when no conversation is active there. Its steps
+   * are read {@link LOAD_BATCH} at a time in parallel: how many there are is known only from the
+   * first missing one.
+   */
   async load(scope: string): Promise<LoadedJournal | undefined> {
     const found = await this.#storage.getEntry<JsonValue>(this.headKey(scope));
     if (found === undefined) return undefined;
@@ -47,16 +54,20 @@ export class JournalStore {
     let pending = head.w;
     let steps = 1;
     for (;;) {
-      const segment = await this.#storage.get<JsonValue>(
-        this.#segmentKey(scope, head.run, steps + 1),
+      const batch = await Promise.all(
+        Array.from({ length: LOAD_BATCH }, (_, at) =>
+          this.#storage.get<JsonValue>(this.#segmentKey(scope, head.run, steps + 1 + at)),
+        ),
       );
-      if (segment === undefined) break;
-      const { e, w } = segment as unknown as Segment;
-      entries.push(...e);
-      pending = w;
-      steps++;
+      for (const segment of batch) {
+        if (segment === undefined)
+          return { head, headVersion: found.version, entries, steps, pending };
+        const { e, w } = segment as unknown as Segment;
+        entries.push(...e);
+        pending = w;
+        steps++;
+      }
     }
-    return { head, headVersion: found.version, entries, steps, pending };
   }
 
   /**
@@ -111,10 +122,11 @@ export class JournalStore {
   }
 
   async #removeSegments(scope: string, run: string, steps: number): Promise<void> {
-    const removals: Promise<void>[] = [];
-    for (let step = 2; step <= steps; step++) {
-      removals.push(this.#storage.delete(this.#segmentKey(scope, run, step)));
-    }
-    await Promise.all(removals);
+    const keys: string[] = [];
+    for (let step = 2; step <= steps; step++) keys.push(this.#segmentKey(scope, run, step));
+    if (keys.length === 0) return;
+    const storage = this.#storage;
+    if (storage.deleteMany !== undefined) await storage.deleteMany(keys);
+    else await Promise.all(keys.map((key) => storage.delete(key)));
   }
 }

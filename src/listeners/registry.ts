@@ -29,11 +29,19 @@ import type {
   ListenerRegistryOptions,
   ListenerStats,
   Offer,
+  WaitHandle,
   WaitOptions,
 } from "./types.js";
 import { groupKey, type Listener, members, WaitIndex } from "./wait-index.js";
 
-export type { CancelSelector, ListenerRegistryOptions, ListenerStats, Offer, WaitOptions };
+export type {
+  CancelSelector,
+  ListenerRegistryOptions,
+  ListenerStats,
+  Offer,
+  WaitHandle,
+  WaitOptions,
+};
 
 const NOT_CLAIMED = { claimed: false } as const;
 
@@ -176,6 +184,7 @@ export class ListenerRegistry<T = Update> {
       signal.addEventListener("abort", onAbort, { once: true });
       listener.stopAbort = () => signal.removeEventListener("abort", onAbort);
     }
+    if (options.handle !== undefined) options.handle.current = listener;
     this.#add(listener);
   }
 
@@ -244,6 +253,27 @@ export class ListenerRegistry<T = Update> {
     return ended;
   }
 
+  /**
+   * Ends the wait `handle` holds with `ListenerCancelledError`, as aborting its signal would.
+   * Returns whether it was still pending.
+   */
+  end(handle: WaitHandle, reason: CancelReason = "cancelled"): boolean {
+    const listener = handle.current as Listener<T> | undefined;
+    handle.current = undefined;
+    return listener !== undefined && this.#end(listener, reason);
+  }
+
+  /**
+   * Removes the wait `handle` holds without settling it: its promise never resolves or rejects,
+   * no hook runs, and nothing of it stays in the registry. For owners that abandon a suspended
+   * coroutine (a durable conversation evicted from memory). Returns whether it was pending.
+   */
+  drop(handle: WaitHandle): boolean {
+    const listener = handle.current as Listener<T> | undefined;
+    handle.current = undefined;
+    return listener !== undefined && this.#remove(listener);
+  }
+
   /** Ends every wait with reason "shutdown"; later waits reject at once. */
   shutdown(): void {
     this.#shutDown = true;
@@ -273,12 +303,14 @@ export class ListenerRegistry<T = Update> {
     return true;
   }
 
-  #end(listener: Listener<T>, reason: CancelReason, cause?: unknown): void {
-    if (!this.#remove(listener)) return;
+  /** Ends a wait as cancelled; false when it had already ended. */
+  #end(listener: Listener<T>, reason: CancelReason, cause?: unknown): boolean {
+    if (!this.#remove(listener)) return false;
     this.#cancellations++;
     const scope = describeMatch(listener.match);
     const options = cause === undefined ? undefined : { cause };
     this.#fail(listener, new ListenerCancelledError(scope, reason, options));
+    return true;
   }
 
   /** Rejects a wait (or a refused one), telling its `onEnd` first. */

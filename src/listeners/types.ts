@@ -18,6 +18,28 @@ export interface WaitOptions {
   readonly onTimeout?: () => unknown;
   /** A wait on a key that already has one: "replace" (default) cancels the older as "duplicate". */
   readonly duplicate?: "replace" | "reject";
+  /**
+   * Filled in with the wait when it registers, for {@link ListenerRegistry.end} and
+   * {@link ListenerRegistry.drop}: its owner ends it directly, with no `AbortSignal` (and the
+   * listener that one costs) per wait.
+   */
+  readonly handle?: WaitHandle;
+}
+
+/**
+ * Where the registry puts a wait it registers, so that whoever made it can end it later. One
+ * handle may serve a series of waits: it holds the latest.
+ *
+ * @example
+ * ```ts
+ * const handle: WaitHandle = {};
+ * const answer = registry.wait({ chatId: 5, userId: 7 }, { handle });
+ * registry.end(handle); // answer rejects with ListenerCancelledError ("cancelled")
+ * ```
+ */
+export interface WaitHandle {
+  /** The wait, as the registry keeps it; opaque to everyone else. */
+  current?: unknown;
 }
 
 /** Options of a {@link ListenerRegistry}. */

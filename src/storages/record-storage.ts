@@ -115,6 +115,11 @@ export abstract class RecordStorage implements Storage {
     }));
   }
 
+  /** Removes each key in turn; backends with a batch (a transaction) do it in one. */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.delete(key);
+  }
+
   async compareAndDelete(key: string, expectedVersion: number): Promise<boolean> {
     return this.updateRecord(key, (current) => {
       const version = this.isLive(current) ? current.version : 0;

@@ -107,6 +107,11 @@ export class RedisStorage implements Storage {
     await this.#client.del(this.#prefix + key);
   }
 
+  /** One `DEL` for all of them. */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) await this.#client.del(...keys.map((key) => this.#prefix + key));
+  }
+
   async compareAndDelete(key: string, expectedVersion: number): Promise<boolean> {
     return (await this.#run(deleteIfScript, key, [String(expectedVersion)])) === 1;
   }

@@ -52,6 +52,7 @@ export class SqliteStorage extends RecordStorage {
   readonly #db: Database.Database;
   readonly #select: Database.Statement<[string], Row>;
   readonly #transact: (key: string, decide: Decide<unknown>) => unknown;
+  readonly #removeAll: (keys: readonly string[]) => void;
   readonly #sweep: Database.Statement<[number]>;
   readonly #stopSweeper: () => Promise<void>;
 
@@ -87,6 +88,10 @@ export class SqliteStorage extends RecordStorage {
     });
     // IMMEDIATE takes the write lock up front: two processes never both read the same version.
     this.#transact = (key, decide) => transaction.immediate(key, decide);
+    const removeAll = db.transaction((keys: readonly string[]) => {
+      for (const key of keys) remove.run(key);
+    });
+    this.#removeAll = (keys) => removeAll.immediate(keys);
     this.#sweep = db.prepare<[number]>(
       "DELETE FROM colloquy_entries WHERE expires_at IS NOT NULL AND expires_at <= ?",
     );
@@ -96,6 +101,11 @@ export class SqliteStorage extends RecordStorage {
   /** Deletes every expired row now; returns how many. */
   sweep(): number {
     return this.#sweep.run(this.clock.now()).changes;
+  }
+
+  /** Removes the keys in one transaction: one commit (and WAL sync) for all of them. */
+  override async deleteMany(keys: readonly string[]): Promise<void> {
+    this.#removeAll(keys);
   }
 
   protected async readRecord(key: string): Promise<StoredRecord | undefined> {

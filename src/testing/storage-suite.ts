@@ -125,6 +125,19 @@ export function testStorage(
       await storage.delete("never-set");
     });
 
+    it("removes several keys with deleteMany, where the backend has it", async () => {
+      if (storage.deleteMany === undefined) return;
+      await storage.set("a", 1);
+      await storage.set("b", 2);
+      await storage.set("keep", 3);
+      await storage.deleteMany(["a", "b", "never-set"]);
+      expect(await storage.getEntry("a")).toBeUndefined();
+      expect(await storage.getEntry("b")).toBeUndefined();
+      expect(await storage.get("keep")).toBe(3);
+      await storage.deleteMany([]);
+      expect(await storage.get("keep")).toBe(3);
+    });
+
     it("gives every write a greater version", async () => {
       const first = await storage.set("k", 1);
       const second = await storage.set("k", 2);

@@ -9,7 +9,7 @@ import { type Context, matchFilter } from "grammy";
 import { type CaptureCriteria, capture } from "../../capture.js";
 import type { UpdateKind } from "../../keys.js";
 import type { WaitMatch } from "../../listeners/match.js";
-import type { ListenerRegistry } from "../../listeners/registry.js";
+import type { ListenerRegistry, WaitHandle } from "../../listeners/registry.js";
 import { type BypassOption, bypassPredicate, isAnswer } from "./answers.js";
 import { keysOf } from "./context-keys.js";
 import type { DialogStack } from "./dialog-stack.js";
@@ -176,12 +176,15 @@ function failedWait(error: unknown, match: WaitMatch<PluginContext>): void {
   }
 }
 
-/** Registers a wait for `ctx`'s scope, suspends its run, and resolves to the answering context. */
+/**
+ * Registers a wait for `ctx`'s scope, suspends its run, and resolves to the answering context.
+ * `handle`, when given, receives the wait, so that its owner can end or drop it directly.
+ */
 export function waitIn(
   deps: WaitDeps,
   ctx: PluginContext,
   parts: WaitParts,
-  options: WaitForOptions<PluginContext>,
+  options: WaitForOptions<PluginContext> & { readonly handle?: WaitHandle },
 ): Promise<PluginContext> {
   const run = ctx[RUN];
   const pending = deps.registry.wait(matchIn(deps, ctx, parts, options, run), options);

@@ -14,6 +14,7 @@ import type { LoadedJournal, PendingWait } from "../../../conversations/journal.
 import { JournalRun } from "../../../conversations/journal-run.js";
 import { LeaseLostError, ListenerCancelledError, ListenerTimeoutError } from "../../../errors.js";
 import { assertJson, type JsonObject, type JsonValue } from "../../../json.js";
+import type { WaitHandle } from "../../../listeners/types.js";
 import { Run } from "../run.js";
 import {
   DEPS,
@@ -51,7 +52,10 @@ export class Execution {
   /** The wait a recovered journal ended in: its deadline is kept for the first live wait. */
   #pending: PendingWait | undefined;
   #stopped: Stopped | undefined;
-  readonly #abort = new AbortController();
+  /** The registry's hold on the wait the code is in, to end it when the conversation stops. */
+  readonly #waiting: WaitHandle = {};
+  /** Ends the `conv.sleep` the code is in, when it stops. */
+  #wake: (() => void) | undefined;
   /** Settles when the coroutine first suspends or ends. */
   ready: Promise<void> | undefined;
   /** Whether {@link ready} settled: a replay, if any, is over. */
@@ -126,7 +130,10 @@ export class Execution {
   /** Unwinds the coroutine with `reason` at its next step. */
   stop(reason: StopReason, args?: JsonValue): Stopped {
     this.#stopped ??= new Stopped(this.spec.id, reason, args);
-    if (reason === "exit" || reason === "stale") this.#abort.abort();
+    if (reason === "exit" || reason === "stale") {
+      this.deps.registry.end(this.#waiting);
+      this.#wake?.();
+    }
     return this.#stopped;
   }
 
@@ -136,10 +143,19 @@ export class Execution {
     await this.#end();
   }
 
-  /** A live answer's context, made to journal its calls and waits through this conversation. */
+  /**
+   * A live answer's context, made to journal its calls and waits through this conversation: a
+   * copy of it (what middleware put on it included, `session` and the plugin's methods) with the
+   * journaled API. A copy, not an object inheriting from it: contexts are read on every step, and
+   * reads through a prototype that is itself a context instance do not stay fast.
+   */
   adopt(ctx: PluginContext): PluginContext {
-    const adopted = Object.create(ctx) as PluginContext;
-    Object.defineProperty(adopted, "api", { value: this.api });
+    const Ctor = ctx.constructor as new (u: Update, a: Api, m: UserFromGetMe) => PluginContext;
+    const adopted = new Ctor(ctx.update, this.api, ctx.me);
+    for (const key of Reflect.ownKeys(ctx)) {
+      if (key === "update" || key === "api" || key === "me") continue;
+      Object.defineProperty(adopted, key, Reflect.getOwnPropertyDescriptor(ctx, key) as never);
+    }
     adopted[RUN] = this.run;
     adopted[WAIT] = this.wait;
     return adopted;
@@ -180,9 +196,6 @@ export class Execution {
         await options.onTimeout?.();
         throw new ListenerTimeoutError(this.scope, timeoutMs ?? 0);
       }
-      const signal = options.signal
-        ? AbortSignal.any([options.signal, this.#abort.signal])
-        : this.#abort.signal;
       const onWaitError = options.onWaitError;
       const answer = await waitIn(deps, ctx, parts, {
         ...options,
@@ -193,7 +206,7 @@ export class Execution {
           }
           return onWaitError?.(error, answerCtx);
         },
-        signal,
+        handle: this.#waiting,
         ...(leftMs === undefined ? {} : { timeoutMs: leftMs }),
       });
       this.check();
@@ -224,24 +237,17 @@ export class Execution {
     this.run.suspend();
     try {
       await new Promise<void>((resolve, reject) => {
-        const signal = this.#abort.signal;
-        // A sleep outlives its process by design, so its timer does not hold the process open.
         // A sleep outlives its process by design: its timer does not hold the process open.
-        const cancel = clock.setTimer(
-          Math.max(0, at - clock.now()),
-          () => {
-            signal.removeEventListener("abort", stop);
-            resolve();
-          },
-          { keepAlive: false },
-        );
-        const stop = () => {
+        const cancel = clock.setTimer(Math.max(0, at - clock.now()), resolve, {
+          keepAlive: false,
+        });
+        this.#wake = () => {
           cancel();
           reject(this.#stopped);
         };
-        signal.addEventListener("abort", stop, { once: true });
       });
     } finally {
+      this.#wake = undefined;
       this.run.waitEnded();
     }
     this.check();

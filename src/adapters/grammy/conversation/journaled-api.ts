@@ -22,20 +22,21 @@ export type ApiStep = (
  * the shortcuts alike, with `api`'s transformers still applied to what is really sent.
  */
 export function journaledApi(api: Api, step: ApiStep): Api {
+  const target = api.raw as unknown as Record<string, (p: unknown, s?: AbortSignal) => unknown>;
+  // One function per method, made on first use: a conversation calls the same few again and again.
+  const methods = new Map<string, (payload: unknown, signal?: AbortSignal) => Promise<unknown>>();
   const raw = new Proxy(
     {},
     {
       get(_, method) {
         if (typeof method !== "string") return undefined;
-        return (payload: unknown, signal?: AbortSignal) =>
-          step(
-            method,
-            payload,
-            () =>
-              (api.raw as unknown as Record<string, (p: unknown, s?: AbortSignal) => unknown>)[
-                method
-              ]?.(payload, signal) as Promise<unknown>,
-          );
+        let call = methods.get(method);
+        if (call === undefined) {
+          call = (payload, signal) =>
+            step(method, payload, () => target[method]?.(payload, signal) as Promise<unknown>);
+          methods.set(method, call);
+        }
+        return call;
       },
     },
   );
