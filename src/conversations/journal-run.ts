@@ -70,6 +70,15 @@ export class JournalRun {
     return true;
   }
 
+  /**
+   * Whether the journal is still where this run left it: its head unchanged and its next step
+   * not written by another copy. One read each, in parallel.
+   */
+  async current(): Promise<boolean> {
+    if (this.#steps === 0) return true;
+    return this.#store.unmoved(this.#scope, this.#id, this.#steps, this.#headVersion);
+  }
+
   /** Removes what the run wrote, and leaves it as a fresh run with a new id. */
   async end(): Promise<void> {
     const steps = this.#steps;

@@ -71,6 +71,23 @@ export class JournalStore {
   }
 
   /**
+   * Whether the journal of `scope` is as a run of `steps` steps under head version `headVersion`
+   * left it: the same head, and no step after `steps`.
+   */
+  async unmoved(
+    scope: string,
+    run: string,
+    steps: number,
+    headVersion: number | undefined,
+  ): Promise<boolean> {
+    const [head, next] = await Promise.all([
+      this.#storage.getEntry(this.headKey(scope)),
+      this.#storage.getEntry(this.#segmentKey(scope, run, steps + 1)),
+    ]);
+    return head !== undefined && head.version === headVersion && next === undefined;
+  }
+
+  /**
    * Writes step 1 (the head) if no conversation is active in `scope`. Returns the head's version,
    * or `undefined` when another run holds the scope.
    */

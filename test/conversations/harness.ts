@@ -81,6 +81,11 @@ export function restartable<A extends import("colloquy").JsonValue | undefined =
       clock = new ManualClock(clock.now());
       const bot = new Bot<ConvContext>("test-token", { botInfo: api.botInfo });
       bot.api.config.use(api.transformer);
+      let calls = 0;
+      bot.api.config.use((prev, method, payload, signal) => {
+        calls++;
+        return prev(method, payload, signal);
+      });
       bot.api.config.use((prev, method, payload, signal) => {
         const failure = failures.get(method);
         if (failure === undefined) return prev(method, payload, signal);
@@ -91,7 +96,6 @@ export function restartable<A extends import("colloquy").JsonValue | undefined =
           description: failure.description,
         });
       });
-      const before = api.calls.length;
       const plugin = colloquy<ConvContext>({ clock, onError: (error) => errors.push(error) });
       const handle = conversation<ConvContext, A>(id, fn, {
         clock,
@@ -107,7 +111,7 @@ export function restartable<A extends import("colloquy").JsonValue | undefined =
       );
       hooks.after?.(bot, handle);
       bot.on("message", (ctx) => ctx.reply(`fallthrough: ${ctx.message.text ?? ""}`));
-      return { bot, handle, plugin, calls: () => api.calls.length - before };
+      return { bot, handle, plugin, calls: () => calls };
     },
     failNext: (method, code, description) => failures.set(method, { code, description }),
     sent: () =>

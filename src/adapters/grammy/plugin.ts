@@ -23,7 +23,7 @@ import { keysOf } from "./context-keys.js";
 import { DialogStack } from "./dialog-stack.js";
 import type { ColloquyFlavor } from "./flavor.js";
 import { frontOf } from "./precedence.js";
-import { type DetachedErrorHandler, Run } from "./run.js";
+import { type DetachedErrorHandler, type HostOutcome, Run } from "./run.js";
 import { watchStaleSession } from "./stale-session.js";
 import {
   ask,
@@ -152,7 +152,7 @@ export function colloquy<C extends Context = Context>(
   // Keyed weakly by run: a finished run and its watch go away together.
   const staleSessions = new WeakMap<Run, ReturnType<typeof watchStaleSession>>();
   /** Hands an update that a wait claimed to that wait's handler, or to its `otherwise`. */
-  const deliver = async (ctx: PluginContext, offer: Offer<PluginContext>): Promise<void> => {
+  const deliver = async (ctx: PluginContext, offer: Offer<PluginContext>): Promise<HostOutcome> => {
     if (!offer.claimed) return;
     if (offer.by === "otherwise") {
       debug("update %d handled by a wait's otherwise", ctx.update.update_id);
@@ -167,8 +167,9 @@ export function colloquy<C extends Context = Context>(
     const run = match.run;
     if (run === undefined) return;
     ctx[RUN] = run;
-    await run.resume(ctx.update.update_id);
+    const outcome = await run.resume(ctx.update.update_id);
     staleSessions.get(run)?.check();
+    return outcome;
   };
   const deps: WaitDeps = {
     registry,
@@ -177,8 +178,7 @@ export function colloquy<C extends Context = Context>(
     report,
     async offer(ctx) {
       const offer = registry.offer(ctx, keysOf(ctx));
-      await deliver(ctx, offer);
-      return offer.claimed;
+      return offer.claimed && (await deliver(ctx, offer)) !== "declined";
     },
     dialogs: new DialogStack(),
   };
@@ -209,7 +209,7 @@ export function colloquy<C extends Context = Context>(
       debug("update %d: %s is in front", ctx.update.update_id, front.dialog.label);
     }
     const offer = registry.offer(ctx, keysOf(ctx));
-    if (offer.claimed) return deliver(ctx, offer);
+    if (offer.claimed && (await deliver(ctx, offer)) !== "declined") return;
     const run = new Run(ctx.update.update_id);
     ctx[RUN] = run;
     if (development && "session" in ctx) {

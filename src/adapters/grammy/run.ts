@@ -11,9 +11,16 @@
  * @module
  */
 
+/**
+ * How a run let go of the update hosting it: done with it, or `"declined"` — the run found it
+ * cannot take the update after all (see {@link Run.decline}), which then goes on as if no wait
+ * had claimed it.
+ */
+export type HostOutcome = undefined | "declined";
+
 /** Resolves (or fails) the `handleUpdate` of the update currently hosting a run. */
 interface Host {
-  resolve(): void;
+  resolve(outcome?: HostOutcome): void;
   reject(error: unknown): void;
 }
 
@@ -48,14 +55,22 @@ export class Run {
    * Runs the handler chain for the run's first update. Resolves when the chain ends or first
    * suspends; rejects with the chain's error if it fails before suspending.
    */
-  start(next: () => Promise<void>, onDetachedError: DetachedErrorHandler): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  start(next: () => Promise<void>, onDetachedError: DetachedErrorHandler): Promise<HostOutcome> {
+    return new Promise<HostOutcome>((resolve, reject) => {
       this.#host = { resolve, reject };
       next().then(
         () => this.#end(undefined, onDetachedError),
         (error: unknown) => this.#end(error ?? new Error("handler failed"), onDetachedError),
       );
     });
+  }
+
+  /**
+   * Whether the run is suspended in a wait with no update hosting it: nothing of it runs until an
+   * update or a timer resumes it.
+   */
+  get idle(): boolean {
+    return !this.#ended && this.#host === undefined && this.#waiting > 0;
   }
 
   /** Calls `listener` whenever the run suspends in a wait, until the returned function is called. */
@@ -83,7 +98,7 @@ export class Run {
    * Called synchronously when `updateId` answered a wait of this run. Returns the promise its
    * `handleUpdate` should await: until the run suspends again or ends.
    */
-  resume(updateId: number): Promise<void> | undefined {
+  resume(updateId: number): Promise<HostOutcome> | undefined {
     this.#waiting--;
     if (this.#ended) return undefined;
     this.#updateId = updateId;
@@ -91,9 +106,20 @@ export class Run {
     // With other waits still pending (Promise.all or race over several asks) the run may stay
     // blocked; holding this update could then deadlock the feed, so it is not held.
     if (this.#waiting > 0 || this.#host !== undefined) return undefined;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<HostOutcome>((resolve, reject) => {
       this.#host = { resolve, reject };
     });
+  }
+
+  /**
+   * Gives back the update that just resumed the run, unhandled: its `handleUpdate` goes on as if
+   * no wait had claimed it. For a copy of a durable conversation that finds, once resumed, that
+   * another copy moved on: the update belongs to that one. The run itself is abandoned.
+   */
+  decline(): void {
+    const host = this.#host;
+    this.#host = undefined;
+    host?.resolve("declined");
   }
 
   /**
@@ -101,10 +127,10 @@ export class Run {
    * command): the update's `handleUpdate` then also waits until the run, which goes on from the
    * cancelled wait, suspends again or ends. `undefined` when it already did.
    */
-  adopt(updateId: number): Promise<void> | undefined {
+  adopt(updateId: number): Promise<HostOutcome> | undefined {
     if (this.#ended || this.#waiting > 0 || this.#host !== undefined) return undefined;
     this.#updateId = updateId;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<HostOutcome>((resolve, reject) => {
       this.#host = { resolve, reject };
     });
   }

@@ -20,6 +20,7 @@ import { assertDurationMs, assertPositiveInteger } from "../../../validate.js";
 import { keysOf } from "../context-keys.js";
 import { DEPS, type PluginContext } from "../waits.js";
 import { Execution } from "./execution.js";
+import { type ConversationStats, LiveSet } from "./live-set.js";
 import type { ConversationFn, ConversationSpec } from "./spec.js";
 import { DueSweeper } from "./sweeper.js";
 
@@ -72,6 +73,20 @@ export interface ConversationOptions {
    * that holds no live copy finds them (see docs/conversations.md). Default: one minute.
    */
   readonly dueBucketMs?: number;
+  /**
+   * Most copies live in this process; past it the least recently resumed that waits is evicted:
+   * it hibernates in its journal and its next update rebuilds it by replay. Default 10,000.
+   */
+  readonly maxLive?: number;
+  /** A copy waiting this long without an update is evicted the same way. Default 5 minutes. */
+  readonly idleEvictMs?: number;
+  /**
+   * Whether other processes (instances of the bot) use this storage too. A live copy then checks
+   * at each answer, with two reads, that no other copy moved its journal on; a stale one stops
+   * without sending anything and the answer goes to a copy rebuilt from the journal. Default:
+   * `true`, unless `storage` is a `MemoryStorage` or left out.
+   */
+  readonly sharedStorage?: boolean;
 }
 
 /** A conversation: grammY middleware (`bot.use(it)`) and the handle to enter and leave it. */
@@ -88,6 +103,8 @@ export interface ConversationHandle<C extends Context, A extends JsonValue | und
   exit(ctx: C): Promise<boolean>;
   /** Whether the conversation is active in `ctx`'s scope (running here or journaled). */
   active(ctx: C): Promise<boolean>;
+  /** Live copies in this process, evictions and replays so far. */
+  stats(): ConversationStats;
 }
 
 function defaultOnError(id: string): (error: unknown) => void {
@@ -140,9 +157,15 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
   assertPositiveInteger("maxSteps", maxSteps);
   if (options.timeoutMs !== undefined) assertDurationMs("timeoutMs", options.timeoutMs);
   const storage = options.storage ?? new MemoryStorage();
+  const fenced = options.sharedStorage ?? !(storage instanceof MemoryStorage);
   const prefix = options.prefix ?? "colloquy:conv:";
   const scopeOf = options.scope === "chat" ? scopes.topic : scopes.userInChat;
-  const live = new Map<string, Execution>();
+  const clock = options.clock ?? systemClock;
+  const maxLive = options.maxLive ?? 10_000;
+  assertPositiveInteger("maxLive", maxLive);
+  const idleEvictMs = options.idleEvictMs ?? 5 * 60_000;
+  assertDurationMs("idleEvictMs", idleEvictMs);
+  const live = new LiveSet<Execution>({ maxLive, idleEvictMs, clock });
   const specs = new Map<number, ConversationSpec>();
   const sweepers = new Map<number, DueSweeper>();
   const dueBucketMs = options.dueBucketMs ?? 60_000;
@@ -162,10 +185,12 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
         maxSteps,
         timeoutMs: options.timeoutMs,
         from: options.scope === "chat" ? "chat" : "user",
-        clock: options.clock ?? systemClock,
+        clock,
         onReplayMismatch: options.onReplayMismatch ?? "end",
         onError: options.onError ?? defaultOnError(id),
         live,
+        fenced,
+        onHibernate: (at) => sweepers.get(ctx.me.id)?.expect(at),
       };
       specs.set(ctx.me.id, spec);
     }
@@ -219,6 +244,7 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
       await fresh.start();
       return fresh;
     }
+    live.replayed(journal.steps);
     const execution = new Execution(spec, ctx, scope, journal.head.args, journal);
     await execution.start();
     return execution;
@@ -250,29 +276,42 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
     sweeper.start();
   };
 
+  /**
+   * An update of `scope` that no live copy took: rebuilds the conversation from its journal, if
+   * one is active there, and offers the update to the wait it was rebuilt in. Resolves whether
+   * that wait (or a replay under way) took it.
+   */
+  const takeOver = async (ctx: PluginContext, scope: string): Promise<boolean> => {
+    let execution = live.get(scope);
+    if (execution === undefined) {
+      execution = await recover(ctx, scope);
+      if (execution === undefined || execution.restarted || !execution.answerable) return false;
+    } else if (!execution.settled) {
+      // A replay is under way: this update may answer the wait it is rebuilding.
+      await execution.ready;
+    } else {
+      return false;
+    }
+    return (await ctx[DEPS]?.offer(ctx)) ?? false;
+  };
+
   const middleware: MiddlewareFn<C> = async (ctx, next) => {
     const plugged = pluginOf(ctx, "its middleware");
     sweep(plugged);
     const scope = scopeOf(keysOf(ctx));
     if (scope === undefined) return next();
-    let execution = live.get(scope);
-    if (execution === undefined) {
-      execution = await recover(plugged, scope);
-      if (execution === undefined || execution.restarted || !execution.answerable) return next();
-    } else if (!execution.settled) {
-      // A replay is under way: this update may answer the wait it is rebuilding.
-      await execution.ready;
-    } else {
-      if (execution.bypassed) {
-        // This update (a command) ended the conversation's wait: it is done when the
-        // conversation has dealt with that, so nothing of it is left when the update is.
-        execution.bypassed = false;
-        await execution.run.adopt(ctx.update.update_id);
-      }
-      // Live and waiting here: the plugin offered this update to its wait, which did not take it.
+    const execution = live.get(scope);
+    if (execution === undefined || !execution.settled) {
+      if (await takeOver(plugged, scope)) return;
       return next();
     }
-    if (await plugged[DEPS]?.offer(plugged)) return;
+    if (execution.bypassed) {
+      // This update (a command) ended the conversation's wait: it is done when the
+      // conversation has dealt with that, so nothing of it is left when the update is.
+      execution.bypassed = false;
+      await execution.run.adopt(ctx.update.update_id);
+    }
+    // Live and waiting here: the plugin offered this update to its wait, which did not take it.
     return next();
   };
 
@@ -310,5 +349,6 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
       const scope = scopeKey(ctx, "active(ctx)");
       return live.has(scope) || specFor(ctx).store.active(scope);
     },
+    stats: () => live.stats(),
   };
 }

@@ -15,7 +15,7 @@ import { JournalRun } from "../../../conversations/journal-run.js";
 import { LeaseLostError, ListenerCancelledError, ListenerTimeoutError } from "../../../errors.js";
 import { assertJson, type JsonObject, type JsonValue } from "../../../json.js";
 import type { WaitHandle } from "../../../listeners/types.js";
-import { Run } from "../run.js";
+import { type HostOutcome, Run } from "../run.js";
 import {
   DEPS,
   type PluginContext,
@@ -27,11 +27,12 @@ import {
 } from "../waits.js";
 import { Conv } from "./conv.js";
 import { apiError, apiFailure, journaledApi } from "./journaled-api.js";
+import type { LiveCopy } from "./live-set.js";
 import type { ConversationSpec } from "./spec.js";
 import { Stopped, type StopReason } from "./stopped.js";
 
 /** A conversation's coroutine and journal position, from `enter` or a recovery to its end. */
-export class Execution {
+export class Execution implements LiveCopy {
   readonly spec: ConversationSpec;
   readonly scope: string;
   readonly deps: WaitDeps;
@@ -49,15 +50,21 @@ export class Execution {
   readonly #source: PluginContext;
   /** Where the run stands in storage. */
   readonly #run: JournalRun;
+  /** The deadline of the wait or sleep the code is in, for the due sweep once it hibernates. */
+  #deadline: number | undefined;
   /** The wait a recovered journal ended in: its deadline is kept for the first live wait. */
   #pending: PendingWait | undefined;
   #stopped: Stopped | undefined;
-  /** The registry's hold on the wait the code is in, to end it when the conversation stops. */
-  readonly #waiting: WaitHandle = {};
-  /** Ends the `conv.sleep` the code is in, when it stops. */
-  #wake: (() => void) | undefined;
+  /** The registry's hold on each wait the code is in, to end (or drop) them when it stops. */
+  readonly #waits = new Set<WaitHandle>();
+  /** The `conv.sleep` the code is in: its timer, and how to end it when the code stops. */
+  #sleep: { readonly cancel: () => void; readonly stop: () => void } | undefined;
+  /** Externals and Bot API calls under way: a copy with one in flight is not evicted. */
+  #busy = 0;
+  /** See {@link LiveCopy.lastActive}. */
+  lastActive = 0;
   /** Settles when the coroutine first suspends or ends. */
-  ready: Promise<void> | undefined;
+  ready: Promise<HostOutcome> | undefined;
   /** Whether {@link ready} settled: a replay, if any, is over. */
   settled = false;
   /**
@@ -104,8 +111,8 @@ export class Execution {
   }
 
   /** Starts (or, from a journal, replays) the coroutine; settles when it first suspends or ends. */
-  start(): Promise<void> {
-    this.spec.live.set(this.scope, this);
+  start(): Promise<HostOutcome> {
+    this.spec.live.add(this);
     this.ready = this.run
       .start(
         () => this.#execute(),
@@ -131,10 +138,32 @@ export class Execution {
   stop(reason: StopReason, args?: JsonValue): Stopped {
     this.#stopped ??= new Stopped(this.spec.id, reason, args);
     if (reason === "exit" || reason === "stale") {
-      this.deps.registry.end(this.#waiting);
-      this.#wake?.();
+      for (const handle of this.#waits) this.deps.registry.end(handle);
+      this.#sleep?.stop();
     }
     return this.#stopped;
+  }
+
+  /**
+   * Hibernates this copy if it is suspended with nothing in flight: its waits leave the registry
+   * unsettled and its sleep's timer stops, so no code of it runs again (`finally` blocks
+   * included); its journal holds it, and its next update, or the due sweep at its deadline,
+   * rebuilds it by replay.
+   */
+  evict(): boolean {
+    if (!this.settled || this.#stopped !== undefined || this.bypassed || this.#busy > 0) {
+      return false;
+    }
+    if (!this.run.idle) return false;
+    this.#stopped = new Stopped(this.spec.id, "evicted");
+    const { registry } = this.deps;
+    for (const handle of this.#waits) registry.drop(handle);
+    this.#waits.clear();
+    this.#sleep?.cancel();
+    this.#sleep = undefined;
+    const at = this.#deadline;
+    if (at !== undefined) this.spec.onHibernate(at);
+    return true;
   }
 
   /** Ends this copy from outside (`exit`): no more of its code runs; its journal is removed. */
@@ -188,6 +217,9 @@ export class Execution {
     const at =
       this.#takePending() ?? (timeoutMs === undefined ? undefined : clock.now() + timeoutMs);
     await this.#write(at === undefined ? { k: "wait" } : { k: "wait", at });
+    this.#deadline = at;
+    const handle: WaitHandle = {};
+    this.#waits.add(handle);
     try {
       const leftMs = at === undefined ? undefined : at - clock.now();
       if (leftMs !== undefined && leftMs <= 0) {
@@ -206,10 +238,12 @@ export class Execution {
           }
           return onWaitError?.(error, answerCtx);
         },
-        handle: this.#waiting,
+        handle,
         ...(leftMs === undefined ? {} : { timeoutMs: leftMs }),
       });
       this.check();
+      this.spec.live.touch(this);
+      if (this.spec.fenced && !(await this.#run.current())) return this.#abandon();
       this.cursor.record({ k: "wait", d: method, r: answer.update as unknown as JsonObject });
       return this.adopt(answer);
     } catch (error) {
@@ -221,8 +255,24 @@ export class Execution {
       }
       this.cursor.record({ k: "wait", d: method, e: failureOf(error) });
       throw error;
+    } finally {
+      this.#waits.delete(handle);
+      this.#deadline = undefined;
     }
   };
+
+  /**
+   * Another copy (another instance's) moved the journal on while this one waited: this one is
+   * stale. It gives the answer back unhandled — it goes on to the conversation's middleware,
+   * which rebuilds the conversation from the journal as it stands, or to later handlers when the
+   * conversation ended — and is abandoned as an evicted copy is: none of its code runs again.
+   */
+  #abandon(): Promise<never> {
+    this.#stopped ??= new Stopped(this.spec.id, "stale");
+    this.#forget();
+    this.run.decline();
+    return new Promise<never>(() => {});
+  }
 
   /** `conv.sleep`: a durable pause, journaled like a wait with a deadline and no answer. */
   async sleep(ms: number): Promise<void> {
@@ -234,6 +284,7 @@ export class Execution {
     if (resumed !== undefined) this.answerable = false;
     const at = resumed ?? clock.now() + ms;
     await this.#write({ k: "sleep", at });
+    this.#deadline = at;
     this.run.suspend();
     try {
       await new Promise<void>((resolve, reject) => {
@@ -241,13 +292,17 @@ export class Execution {
         const cancel = clock.setTimer(Math.max(0, at - clock.now()), resolve, {
           keepAlive: false,
         });
-        this.#wake = () => {
-          cancel();
-          reject(this.#stopped);
+        this.#sleep = {
+          cancel,
+          stop: () => {
+            cancel();
+            reject(this.#stopped);
+          },
         };
       });
     } finally {
-      this.#wake = undefined;
+      this.#sleep = undefined;
+      this.#deadline = undefined;
       this.run.waitEnded();
     }
     this.check();
@@ -263,12 +318,15 @@ export class Execution {
       return entry.r as T;
     }
     let result: T;
+    this.#busy++;
     try {
       result = await fn();
     } catch (error) {
       this.check();
       this.cursor.record({ k: "external", d: name, e: failureOf(error) });
       throw error;
+    } finally {
+      this.#busy--;
     }
     this.check();
     if (result === undefined) {
@@ -297,6 +355,7 @@ export class Execution {
       if (entry.e !== undefined) throw apiError(entry, payload);
       return entry.r;
     }
+    this.#busy++;
     try {
       const result = await send();
       this.cursor.record({ k: "api", d: method, r: (result ?? null) as JsonValue });
@@ -304,6 +363,8 @@ export class Execution {
     } catch (error) {
       this.cursor.record({ k: "api", d: method, e: apiFailure(error) });
       throw error;
+    } finally {
+      this.#busy--;
     }
   }
 
@@ -354,7 +415,9 @@ export class Execution {
       } catch (thrown) {
         const stopped = this.#stopped;
         const gone = stopped?.reason;
-        if (gone === "exit" || gone === "stale" || gone === "shutdown") return;
+        if (gone === "exit" || gone === "stale" || gone === "shutdown" || gone === "evicted") {
+          return;
+        }
         await this.#end();
         if (stopped?.reason === "halt") return;
         if (stopped?.reason === "continue") {
@@ -377,7 +440,7 @@ export class Execution {
     this.#pending = undefined;
     this.#stopped = undefined;
     this.cursor = new JournalCursor(this.spec.id);
-    this.spec.live.set(this.scope, this);
+    this.spec.live.add(this);
   }
 
   /** Leaves the live set and removes the journal; the run is fresh for a restart. */
@@ -387,6 +450,6 @@ export class Execution {
   }
 
   #forget(): void {
-    if (this.spec.live.get(this.scope) === this) this.spec.live.delete(this.scope);
+    this.spec.live.delete(this);
   }
 }

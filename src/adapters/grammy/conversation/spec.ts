@@ -11,6 +11,7 @@ import type { JournalStore } from "../../../conversations/journal-store.js";
 import type { JsonValue } from "../../../json.js";
 import type { Conversation } from "./conv.js";
 import type { Execution } from "./execution.js";
+import type { LiveSet } from "./live-set.js";
 
 /** A conversation's code: `conv` for every step, the entering context, the arguments. */
 export type ConversationFn<C extends Context, A extends JsonValue | undefined> = (
@@ -34,6 +35,13 @@ export interface ConversationSpec {
   readonly clock: Clock;
   readonly onReplayMismatch: "end" | "restart";
   readonly onError: (error: unknown) => void;
-  /** The copies running in this process, by scope key. */
-  readonly live: Map<string, Execution>;
+  /** The copies live in this process, by scope key, bounded. */
+  readonly live: LiveSet<Execution>;
+  /**
+   * Whether other processes may hold copies too (the storage is shared): a live copy then checks
+   * at each answer that its journal did not move on elsewhere before it goes on.
+   */
+  readonly fenced: boolean;
+  /** A copy waiting with deadline `at` was evicted: the due sweep must fire it by then. */
+  readonly onHibernate: (at: number) => void;
 }

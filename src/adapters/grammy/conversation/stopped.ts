@@ -1,14 +1,15 @@
 /**
  * The signal that unwinds a conversation's code when it must not go on: `conv.halt()`,
  * `conv.continueAsNew()`, `exit(ctx)`, a copy found stale, the plugin shutting down (the journal
- * stays, for the next process to recover), or a failure such as the step limit.
+ * stays, for the next process to recover), a copy evicted from memory (it is never resumed, so
+ * this marks it only), or a failure such as the step limit.
  *
  * @module
  */
 import type { JsonValue } from "../../../json.js";
 
 /** Why a conversation's code is being unwound. */
-export type StopReason = "halt" | "continue" | "exit" | "stale" | "shutdown" | "error";
+export type StopReason = "halt" | "continue" | "exit" | "stale" | "shutdown" | "evicted" | "error";
 
 /**
  * Thrown through a conversation's code to unwind it. Code that catches it anyway gets it again at

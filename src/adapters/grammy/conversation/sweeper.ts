@@ -19,6 +19,8 @@ export class DueSweeper {
   readonly #fire: FireDue;
   #started = false;
   #timer: CancelTimer | undefined;
+  /** When {@link #timer} fires. */
+  #wakeAt = Number.POSITIVE_INFINITY;
 
   constructor(spec: ConversationSpec, due: DueIndex, fire: FireDue) {
     this.#spec = spec;
@@ -33,14 +35,25 @@ export class DueSweeper {
     this.#run();
   }
 
+  /**
+   * A deadline at `at` lost its live timer (its conversation was evicted): sweeps by then at the
+   * latest. Before {@link start} there is nothing to do: the first sweep reads every bucket.
+   */
+  expect(at: number): void {
+    if (!this.#started || this.#wakeAt <= at) return;
+    this.#schedule(at);
+  }
+
   /** Stops the timer; nothing fires afterwards. */
   stop(): void {
     this.#timer?.();
     this.#timer = undefined;
+    this.#wakeAt = Number.POSITIVE_INFINITY;
   }
 
   #run(): void {
     this.#timer = undefined;
+    this.#wakeAt = Number.POSITIVE_INFINITY;
     this.#sweep().catch((error: unknown) => this.#spec.onError(error));
   }
 
@@ -62,9 +75,15 @@ export class DueSweeper {
     }
     const nextBucket = (current + 1) * this.#due.bucketMs;
     const wake = span.to > current ? Math.min(ahead, nextBucket) : ahead;
-    if (wake === Number.POSITIVE_INFINITY) return;
+    if (wake < this.#wakeAt) this.#schedule(wake);
+  }
+
+  #schedule(at: number): void {
+    const { clock } = this.#spec;
+    this.#timer?.();
+    this.#wakeAt = at;
     // Deadlines outlive the process (the next one sweeps them): no reason to hold it open.
-    this.#timer = clock.setTimer(Math.max(0, wake - clock.now()), () => this.#run(), {
+    this.#timer = clock.setTimer(Math.max(0, at - clock.now()), () => this.#run(), {
       keepAlive: false,
     });
   }
