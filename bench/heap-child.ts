@@ -4,12 +4,19 @@
  * answered questions and prints, as one JSON line, how much the heap grew per conversation.
  *
  * Scenarios: `colloquy`, `conversations` (@grammyjs/conversations v2), `telegraf` (WizardScene),
+ * `hibernated-memory` and `hibernated-sqlite` (durable `conversation()` with `maxLive` 100: all
+ * but 100 of the conversations hibernate in the storage; SQLite's bytes are reported beside),
  * `floor` (the smallest await-in-a-handler `ask`, see `floorBot`), and `grammy-context` — a bare
  * grammY handler that keeps its context: what one live context costs.
  *
  * @module
  */
 
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MemoryStorage } from "colloquy";
+import { SqliteStorage } from "colloquy/sqlite";
 import type { UpdateFactory } from "colloquy/testing";
 import type { Context } from "grammy";
 import {
@@ -22,6 +29,7 @@ import {
   telegrafBot,
 } from "./suites/bots.js";
 import { ANSWER_TEXT, feedWave, makeUsers } from "./suites/drive.js";
+import { durableBot } from "./suites/durable-bots.js";
 
 const [scenario = "", depthArg = "0", countArg = "1000"] = process.argv.slice(2);
 const depth = Number(depthArg);
@@ -57,8 +65,19 @@ function keepingBot(): BenchBot & { forget(): void } {
   };
 }
 
+/** Live copies the `hibernated-*` scenarios keep: every other conversation waits in storage. */
+const HIBERNATED_LIVE = 100;
+const sqliteDir = mkdtempSync(join(tmpdir(), "colloquy-heap-"));
+const sqlitePath = join(sqliteDir, "journal.db");
+
 function botFor(name: string, steps: number): BenchBot {
   switch (name) {
+    case "hibernated-memory":
+      return durableBot(steps, new MemoryStorage(), undefined, { maxLive: HIBERNATED_LIVE });
+    case "hibernated-sqlite":
+      return durableBot(steps, new SqliteStorage({ path: sqlitePath }), undefined, {
+        maxLive: HIBERNATED_LIVE,
+      });
     case "colloquy":
       return colloquyBot(steps);
     case "conversations":
@@ -125,6 +144,23 @@ async function measureWaiting(): Promise<number> {
   return (after - before) / count;
 }
 
+/** Bytes of the SQLite journal (database and its write-ahead log) per conversation. */
+function sqliteBytes(): number | undefined {
+  if (scenario !== "hibernated-sqlite") return undefined;
+  const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+  return (size(sqlitePath) + size(`${sqlitePath}-wal`)) / count;
+}
+
 const bytes = scenario === "grammy-context" ? await measureContext() : await measureWaiting();
-console.log(JSON.stringify({ scenario, depth, count, bytesPerConversation: bytes }));
+const storageBytes = sqliteBytes();
+rmSync(sqliteDir, { recursive: true, force: true });
+console.log(
+  JSON.stringify({
+    scenario,
+    depth,
+    count,
+    bytesPerConversation: bytes,
+    ...(storageBytes === undefined ? {} : { storageBytesPerConversation: storageBytes }),
+  }),
+);
 process.exit(0);

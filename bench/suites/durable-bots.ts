@@ -7,7 +7,13 @@
  * @module
  */
 import type { CompareAndSetResult, Storage, StorageEntry, WriteOptions } from "colloquy";
-import { type ColloquyFlavor, colloquy, conversation } from "colloquy/grammy";
+import {
+  type ColloquyFlavor,
+  type ConversationOptions,
+  type ConversationStats,
+  colloquy,
+  conversation,
+} from "colloquy/grammy";
 import type { Context } from "grammy";
 import { botApiResult } from "../stubs/bot-api.js";
 import { stubFetch } from "../stubs/grammy-fetch.js";
@@ -117,6 +123,8 @@ export interface DurableBot extends BenchBot {
   readonly storage: CountingStorage;
   /** Starts of the conversation's function: one per `/start`, plus one per recovery (replay). */
   runs(): number;
+  /** The conversation's live copies, evictions and replays. */
+  stats(): ConversationStats;
   /** Errors the plugin or the conversation reported. */
   readonly errors: unknown[];
 }
@@ -131,6 +139,7 @@ export function durableBot(
   steps: number,
   storage: Storage,
   fetch: GrammyFetch = stubFetch,
+  options: Pick<ConversationOptions, "maxLive"> = {},
 ): DurableBot {
   const counted = new CountingStorage(storage);
   const bot = grammyBot<AskContext>(fetch);
@@ -153,7 +162,7 @@ export function durableBot(
       await answer.reply("Done.");
       done++;
     },
-    { storage: counted, onError: (error) => errors.push(error) },
+    { ...options, storage: counted, onError: (error) => errors.push(error) },
   );
   bot.use(plugin);
   bot.use(asks);
@@ -171,6 +180,7 @@ export function durableBot(
       return settle();
     },
     storage: counted,
+    stats: () => asks.stats(),
     runs: () => runs,
     errors,
   };

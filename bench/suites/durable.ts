@@ -71,6 +71,7 @@ const sqliteName = (mode: FeedMode) => `colloquy/conv-sqlite/k20/${mode}`;
 const recoverName = (depth: number) => `colloquy/conv/recover/d${depth}`;
 const v2DepthName = (depth: number) => `conversations/depth${depth}/seq`;
 const askName = (steps: number, mode: FeedMode) => `colloquy/ask/k${steps}/${mode}`;
+const churnName = (mode: FeedMode) => `colloquy/conv/churn/k5/${mode}`;
 
 /** Throws unless `bot` journaled, finished and cleaned up every conversation without a replay. */
 function expectSteadyState(bot: DurableBot, users: number, steps: number): void {
@@ -165,6 +166,41 @@ async function feedTo(
       mode,
     );
   }
+}
+
+/** Live copies the churn row keeps: a tenth of its users, so most answers find theirs evicted. */
+const CHURN_LIVE = 100;
+const CHURN_STEPS = 5;
+
+/**
+ * (hc) (h) at K=5 with `maxLive` far below the conversations in flight: every user's copy is
+ * evicted before their next answer comes, so nearly every answer rebuilds it by replay.
+ */
+function churnRow(mode: FeedMode): BenchRow {
+  const how = mode === "seq" ? "one at a time" : "all in flight";
+  return {
+    name: churnName(mode),
+    label: `(hc) durable, memory, K=${CHURN_STEPS}, ${USERS} users, maxLive ${CHURN_LIVE}, ${how}`,
+    unit: "µs/update",
+    async measure(context) {
+      const users = makeUsers(context.size(USERS, 20));
+      const storage = new MemoryStorage();
+      const maxLive = Math.min(CHURN_LIVE, Math.max(1, Math.floor(users.length / 10)));
+      const bot = durableBot(CHURN_STEPS, storage, undefined, { maxLive });
+      const waves = await driveConversation(bot.feed, users, CHURN_STEPS, mode);
+      await bot.close();
+      expectCount("conversations finished", bot.finished(), users.length);
+      expectCount("messages no wait took", bot.unclaimed(), 0);
+      expectCount("errors", bot.errors.length, 0);
+      const { evicted, replays } = bot.stats();
+      if (replays < users.length) throw new Error(`bench: only ${replays} replays in churn`);
+      await storage.close();
+      return perUpdate(sumTimings(waves), users.length * (CHURN_STEPS + 1), {
+        evicted: evicted / users.length,
+        replays: replays / users.length,
+      });
+    },
+  };
 }
 
 function recoverRow(depth: number): BenchRow {
@@ -400,12 +436,22 @@ export const durableSuite: BenchSuite = {
     ),
     journalRow("memory", "MemoryStorage", inMemory, USERS),
     journalRow("sqlite", "SqliteStorage", onSqlite, SQLITE_USERS, LONG_REPS),
+    ...MODES.map(churnRow),
     ...DEPTHS.map(recoverRow),
     ...DEPTHS.map(v2DepthRow),
   ],
   figures: [
     ...STEPS.flatMap((steps) => MODES.flatMap((mode) => steadyFigures(steps, mode))),
     ...MODES.map(sqliteFigure),
+    ...MODES.map((mode) =>
+      ratio(
+        `hc/h k5 ${mode}`,
+        `churn (maxLive ${CHURN_LIVE}, nearly every answer replays) over all live`,
+        churnName(mode),
+        steadyName(5, mode),
+        { op: "<=", value: 2 },
+      ),
+    ),
     {
       name: "(j+c)/c k20 seq",
       label: "floor of h/c: live ctx.ask plus the journal's MemoryStorage work, over ctx.ask",

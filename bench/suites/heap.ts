@@ -39,8 +39,13 @@ function heapRow({ scenario, depth, label, count, reps }: HeapRow): BenchRow {
       const n = context.size(count, Math.min(count, 100));
       const result = (await runChild(CHILD, [scenario, String(depth), String(n)], HEAP_FLAGS)) as {
         bytesPerConversation: number;
+        storageBytesPerConversation?: number;
       };
-      return { value: result.bytesPerConversation };
+      const storage = result.storageBytesPerConversation;
+      return {
+        value: result.bytesPerConversation,
+        ...(storage === undefined ? {} : { metrics: { "storage B": storage } }),
+      };
     },
   };
 }
@@ -71,21 +76,37 @@ const rows: HeapRow[] = [
     reps: 1,
   })),
   { scenario: "telegraf", depth: 40, label: "Telegraf wizard, at step 40", count: 1000, reps: 1 },
+  ...["memory", "sqlite"].map((storage) => ({
+    scenario: `hibernated-${storage}`,
+    depth: 0,
+    label: `durable conversation() hibernated in ${storage} storage (maxLive 100)`,
+    count: 100_000,
+    reps: 1,
+  })),
 ];
 
-const figures: Figure[] = DEPTHS.flatMap((depth) => [
-  check(`heap d${depth}`, "colloquy heap per waiting ask", `heap/colloquy/d${depth}`, UNIT, {
-    op: "<=",
-    value: 2048,
-  }),
-  {
-    name: `heap share d${depth}`,
-    label: "colloquy over the floor: the plugin's own share",
-    inputs: [`heap/colloquy/d${depth}`, `heap/floor/d${depth}`],
-    compute: ([ours = Number.NaN, floor = Number.NaN]) => ours - floor,
-    unit: UNIT,
-  },
-]);
+const figures: Figure[] = [
+  ...DEPTHS.flatMap((depth): Figure[] => [
+    check(`heap d${depth}`, "colloquy heap per waiting ask", `heap/colloquy/d${depth}`, UNIT, {
+      op: "<=",
+      value: 2048,
+    }),
+    {
+      name: `heap share d${depth}`,
+      label: "colloquy over the floor: the plugin's own share",
+      inputs: [`heap/colloquy/d${depth}`, `heap/floor/d${depth}`],
+      compute: ([ours = Number.NaN, floor = Number.NaN]) => ours - floor,
+      unit: UNIT,
+    },
+  ]),
+  check(
+    "heap hibernated sqlite",
+    "durable conversation hibernated in SQLite: heap per conversation",
+    "heap/hibernated-sqlite/d0",
+    UNIT,
+    { op: "<=", value: 300 },
+  ),
+];
 
 /** Heap rows and the ≤ 2 KB per waiting ask target. */
 export const heapSuite: BenchSuite = { name: "heap", rows: rows.map(heapRow), figures };

@@ -105,13 +105,16 @@ describe("hibernation of durable conversations", () => {
     await bot.handleUpdate(userOf(1).command("/slow"));
     const answering = bot.handleUpdate(userOf(1).text("Ann"));
     await setup.advance(0);
-    // User 2 enters while user 1's copy awaits its external: user 1's copy stays.
+    // User 2 enters while user 1's copy awaits its external: past maxLive, the copy evicted is
+    // user 2's, waiting, not user 1's, busy.
     await bot.handleUpdate(userOf(2).command("/slow"));
-    expect(handle.stats()).toMatchObject({ live: 2, evicted: 0 });
+    expect(handle.stats()).toMatchObject({ live: 1, evicted: 1 });
     release();
     await answering;
     expect(setup.sent()).toEqual(["Name?", "Name?", "Hi Ann"]);
-    expect(handle.stats()).toMatchObject({ live: 1, evicted: 0 });
+    expect(handle.stats()).toMatchObject({ live: 0, evicted: 1 });
+    await bot.handleUpdate(userOf(2).text("Bob"));
+    expect(setup.sent().at(-1)).toBe("Hi Bob");
   });
 
   it("fires the deadline of an evicted wait at its time, through the due sweep", async () => {

@@ -19,6 +19,7 @@ export {
   type ConversationOptions,
   conversation,
 } from "./conversation/define.js";
+export type { ConversationStats } from "./conversation/live-set.js";
 export type { ConversationFn } from "./conversation/spec.js";
 export {
   type CoordinateOptions,

@@ -120,6 +120,7 @@ export class Execution implements LiveCopy {
       )
       .finally(() => {
         this.settled = true;
+        this.spec.live.trim();
       });
     return this.ready;
   }

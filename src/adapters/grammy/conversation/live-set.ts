@@ -78,6 +78,14 @@ export class LiveSet<T extends LiveCopy> {
     this.#arm();
   }
 
+  /**
+   * Evicts past `maxLive` again: copies that were busy when the set grew (all of a burst of
+   * entries in flight at once) may be evictable now that one of them suspended.
+   */
+  trim(): void {
+    if (this.#copies.size > this.#options.maxLive) this.#evictOver();
+  }
+
   /** An update resumed `copy`: it becomes the most recently active. */
   touch(copy: T): void {
     if (this.#copies.get(copy.scope) !== copy) return;
