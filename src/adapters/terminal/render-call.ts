@@ -38,7 +38,7 @@ const fileKinds = [
 /**
  * The transcript lines for one Bot API call: `bot> TEXT` for a message (`bot (edited)> TEXT` for
  * an edit), its inline buttons as `  [1] label  [2] label`, a reply keyboard as
- * `  (reply keyboard) a | b`, media as a `[photo]`-style placeholder, a chat action as
+ * `  (reply keyboard) [1] a  [2] b`, media as a `[photo]`-style placeholder, a chat action as
  * `bot (typing)`, the answer to an inline query as `bot (2 inline results)>` with a line per result
  * (`  Title: message text`), and `bot (called METHOD: not simulated)` for a method the terminal
  * does not model. Calls nobody would see (getMe, setMyCommands, ...) render as nothing.

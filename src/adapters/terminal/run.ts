@@ -4,7 +4,7 @@ import { BotError } from "grammy";
 import { LocalBotApi } from "../local-api.js";
 import { Activity } from "./activity.js";
 import { paint } from "./ansi.js";
-import { parseInputLine, type TerminalInput } from "./input.js";
+import { parseInputLine, type TerminalInput, textInput } from "./input.js";
 import { NewestKeyboard } from "./keyboards.js";
 import { LineReader } from "./line-reader.js";
 import { type RunInTerminalOptions, type TerminalSettings, terminalSettings } from "./options.js";
@@ -24,7 +24,8 @@ const noticeAfterMs = 500;
  * chat actions.
  *
  * Typing: a line is a text message (a command when it starts with `/`); `#N` presses button N of
- * the newest inline keyboard (a press that changes nothing says so in one line); `@ query` sends an
+ * the newest keyboard, inline or reply (a reply button sends its text; a press that changes
+ * nothing, or `#N` with no such button, says so in one line); `@ query` sends an
  * inline query and shows the results; `\#` and `\@` send a text that starts with `#` or `@`. The
  * next line is read once the bot has been quiet for `quietMs`. Bot API calls that Telegram would
  * refuse (a text over 4096 characters, say) fail with Telegram's error. Errors from handlers go
@@ -36,7 +37,9 @@ const noticeAfterMs = 500;
  * sweeps) never keep the process alive after that.
  *
  * When the output is not a terminal the transcript is plain and parseable: `bot> TEXT`,
- * `bot (edited)> TEXT`, `  [1] label  [2] label`, `  (reply keyboard) a | b`, `you> LINE`.
+ * `bot (edited)> TEXT`, `  [1] label  [2] label`, `  (reply keyboard) [1] a  [2] b`,
+ * `you> LINE`. Only keyboards sent during this run are known: after a restart, `#N` says there
+ * is none until the bot sends one again.
  *
  * @example
  * ```ts
@@ -145,6 +148,10 @@ function updateFor(
   if (input.kind === "inline") return user.inlineQuery(input.query);
   const press = keyboards.press(input.button);
   if (press.kind === "none") return press.reason;
+  if (press.kind === "text") {
+    const { text, commandLength } = textInput(press.text);
+    return user.text(text, commandLength);
+  }
   presses.pressed(press.label);
   return user.press(press.message, press.data);
 }
