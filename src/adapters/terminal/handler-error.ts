@@ -1,5 +1,4 @@
-import type { Bot, Context } from "grammy";
-import { BotError } from "grammy";
+import type { Bot, BotError, Context } from "grammy";
 
 /**
  * Hands a failed update's error to `bot.catch`, as grammY's own runners do; resolves to the
@@ -11,11 +10,17 @@ export async function unhandledErrorText<C extends Context>(
   error: unknown,
 ): Promise<string | undefined> {
   try {
-    if (!(error instanceof BotError)) throw error;
+    if (!isBotError(error)) throw error;
     await bot.errorHandler(error as BotError<C>);
     return undefined;
   } catch (unhandled) {
-    const cause = unhandled instanceof BotError ? unhandled.error : unhandled;
+    const cause = isBotError(unhandled) ? unhandled.error : unhandled;
     return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
   }
+}
+
+// Told by shape rather than `instanceof`: importing grammY's class would make colloquy/testing,
+// which uses this too, load grammY even for tests of storages alone.
+function isBotError(value: unknown): value is BotError {
+  return value instanceof Error && value.name === "BotError" && "ctx" in value;
 }

@@ -11,6 +11,8 @@ export interface RenderContext {
   readonly chatId: number;
   /** Whether to use ANSI styles. */
   readonly color: boolean;
+  /** How another chat is named in `bot (to NAME)>`; default `chat ID`. */
+  readonly chatName?: (chatId: number) => string | undefined;
 }
 
 // Calls that change nothing a person would see in a chat.
@@ -136,7 +138,8 @@ function fileName(message: Shown, kind: string): string {
 }
 
 function bot({ context, chatId, what }: Sender): string {
-  const elsewhere = chatId === context.chatId ? undefined : `chat ${chatId}`;
+  const elsewhere =
+    chatId === context.chatId ? undefined : (context.chatName?.(chatId) ?? `chat ${chatId}`);
   const tags = [what, elsewhere && (what ? elsewhere : `to ${elsewhere}`)].filter(Boolean);
   return `${paint(context.color, "1", "bot")}${tags.length > 0 ? ` (${tags.join(", ")})` : ""}`;
 }
