@@ -58,6 +58,10 @@ export class ColloquyError extends Error {
     Object.defineProperty(this, BRAND, { value: true });
   }
 
+  /**
+   * Whether `value` is this error class, also when it comes from another copy of colloquy: see
+   * the module's note on brands.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     if (typeof value !== "object" || value === null || !(BRAND in value)) return false;

@@ -21,7 +21,9 @@ const debug = createDebug("colloquy:crossinstance");
 
 /** What {@link crossInstanceAsks} needs of the bot: its id and a way to feed it an update. */
 export interface UpdateSink {
+  /** The bot's own user; its id namespaces the registry's keys. */
   readonly botInfo: { readonly id: number };
+  /** Handles an update as if it had arrived here (grammY's `bot.handleUpdate`). */
   handleUpdate(update: Update): Promise<unknown>;
 }
 
@@ -77,6 +79,7 @@ export interface CrossInstanceAsks extends MiddlewareObj<Context> {
   start(): Promise<void>;
   /** Withdraws this instance's waits from the registry and unsubscribes. */
   stop(): Promise<void>;
+  /** Counts of hand-overs so far and of the scopes other instances wait on. */
   stats(): CrossInstanceStats;
 }
 

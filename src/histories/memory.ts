@@ -20,7 +20,7 @@ export interface MemoryHistoryOptions extends HistoryLimits {
  * A History in this process's memory: for development, tests and single-instance bots
  * that may forget their histories on restart.
  *
- * Scopes expire `ttlMs` after their last write, with no timer (an {@link ExpiringMap}), so scopes
+ * Scopes expire `ttlMs` after their last write, with no timer (an `ExpiringMap`), so scopes
  * nobody comes back to do not pile up.
  *
  * @example

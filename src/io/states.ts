@@ -38,6 +38,7 @@ export interface Exit<R = void> {
 export interface State<R = void> {
   /** Shown in error messages about this state. */
   readonly name?: string;
+  /** Does this step through `io`; returns the state to run next, or {@link exit}'s value to end. */
   run(io: Io, signal: AbortSignal): Promise<State<R> | Exit<R>> | State<R> | Exit<R>;
 }
 

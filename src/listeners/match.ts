@@ -27,7 +27,7 @@ export interface MatchScope {
 }
 
 /**
- * What a wait listens for: its {@link MatchScope} plus an optional predicate, bypass and
+ * What a wait listens for: its `MatchScope` plus an optional predicate, bypass and
  * fallback handler.
  *
  * @typeParam T - the event the registry delivers (an `Update`, or a grammY `Context`).

@@ -69,7 +69,12 @@ export interface ListenerRegistryOptions<T> {
 export type Offer<T> =
   | { readonly claimed: false }
   | { readonly claimed: true; readonly by: "wait"; readonly match: WaitMatch<T> }
-  | { readonly claimed: true; readonly by: "otherwise"; readonly handle: (event: T) => unknown };
+  | {
+      readonly claimed: true;
+      readonly by: "otherwise";
+      /** Runs the `otherwise` handler that claimed the update. */
+      readonly handle: (event: T) => unknown;
+    };
 
 /** Which waits {@link ListenerRegistry.cancel} ends: a chat (optionally a topic), a user, or both. */
 export interface CancelSelector {

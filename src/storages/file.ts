@@ -121,6 +121,7 @@ export class FileStorage extends RecordStorage {
     });
   }
 
+  /** Stops sweeping and resolves once the writes in progress are on disk. */
   async close(): Promise<void> {
     await this.#stopSweeper();
     await this.#mutex.idle();

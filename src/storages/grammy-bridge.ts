@@ -16,8 +16,11 @@ import { ttlMsOf } from "./ttl.js";
  * import. Every `@grammyjs/storage-*` adapter fits.
  */
 export interface GrammyStorageAdapter<T> {
+  /** The value under `key`, or `undefined` when there is none. */
   read(key: string): T | undefined | Promise<T | undefined>;
+  /** Stores `value` under `key`. */
   write(key: string, value: T): void | Promise<void>;
+  /** Removes `key`. */
   delete(key: string): void | Promise<void>;
 }
 
@@ -26,8 +29,11 @@ export interface GrammyStorageAdapter<T> {
  * reads, and writes only {@link BridgedEntry} values.
  */
 export interface GrammyStorageLike {
+  /** The value under `key`, whatever the adapter holds there. */
   read(key: string): unknown;
+  /** Stores an entry under `key`. */
   write(key: string, value: BridgedEntry): unknown;
+  /** Removes `key`. */
   delete(key: string): unknown;
 }
 

@@ -81,6 +81,7 @@ export class MemoryStorage extends RecordStorage {
     return change.result;
   }
 
+  /** Drops every entry. */
   async close(): Promise<void> {
     this.#records.clear();
   }

@@ -116,6 +116,7 @@ export class SqliteStorage extends RecordStorage {
     return this.#transact(key, decide) as R;
   }
 
+  /** Stops sweeping and closes the database. */
   async close(): Promise<void> {
     await this.#stopSweeper();
     if (this.#db.open) this.#db.close();

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
 import type { Clock } from "../clock.js";
 import { InvalidArgumentError, NonJsonValueError } from "../errors.js";
 import type { History, HistoryLimits, HistoryRecord } from "../history.js";
+import { vitest } from "./vitest.js";
 
 /** A fresh, empty history for one test, and the means to move its time. */
 export interface HistoryUnderTest {
@@ -50,6 +50,7 @@ export function testHistory(
   factory: (limits: HistoryLimits) => HistoryUnderTest | Promise<HistoryUnderTest>,
   options: TestHistoryOptions = {},
 ): void {
+  const { afterEach, describe, expect, it } = vitest("testHistory");
   const title = options.skip === undefined ? name : `${name} (skipped: ${options.skip})`;
   describe.skipIf(options.skip !== undefined)(`History contract: ${title}`, () => {
     let subject: HistoryUnderTest | undefined;

@@ -9,4 +9,6 @@ export { type LockHarness, type LockSuiteOptions, testLock } from "./lock-suite.
 export { ManualClock } from "./manual-clock.js";
 export { ScriptExhaustedError, ScriptedIo, type ScriptedIoOptions } from "./scripted-io.js";
 export { type StorageUnderTest, type TestStorageOptions, testStorage } from "./storage-suite.js";
+export { type ExpectTranscriptOptions, expectTranscript } from "./transcript.js";
+export type { TranscriptPeopleOptions, TranscriptPerson } from "./transcript-people.js";
 export { type MessageOverrides, UpdateFactory, type UpdateOrigin } from "./updates.js";

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Clock } from "../clock.js";
 import { InvalidArgumentError, LeaseLostError, LockTimeoutError } from "../errors.js";
 import { type Lease, type Lock, withLock } from "../lock.js";
 import { ManualClock } from "./manual-clock.js";
+import { vitest } from "./vitest.js";
 
 /** What {@link testLock} needs for one test. */
 export interface LockHarness {
@@ -46,6 +46,7 @@ export function testLock(
   factory: () => LockHarness | Promise<LockHarness>,
   options: LockSuiteOptions = {},
 ): void {
+  const { afterEach, beforeEach, describe, expect, it } = vitest("testLock");
   const unit = options.unitMs ?? 25;
   describe(`${name} (Lock contract)`, () => {
     let harness: LockHarness;
@@ -226,7 +227,7 @@ export function testLock(
 }
 
 function defined(lease: Lease | undefined): Lease {
-  expect(lease).toBeDefined();
+  vitest("testLock").expect(lease).toBeDefined();
   return lease as Lease;
 }
 

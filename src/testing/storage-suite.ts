@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InvalidArgumentError, NonJsonValueError } from "../errors.js";
 import type { Storage } from "../storage.js";
+import { vitest } from "./vitest.js";
 
 /** A fresh storage for one test, and the means to move its time. */
 export interface StorageUnderTest {
@@ -74,6 +74,7 @@ export function testStorage(
   factory: () => StorageUnderTest | Promise<StorageUnderTest>,
   options: TestStorageOptions = {},
 ): void {
+  const { afterEach, beforeEach, describe, expect, it } = vitest("testStorage");
   const title = options.skip === undefined ? name : `${name} (skipped: ${options.skip})`;
   describe.skipIf(options.skip !== undefined)(`Storage contract: ${title}`, () => {
     let subject: StorageUnderTest;

@@ -12,10 +12,9 @@ export interface DemoTestOptions {
   readonly weather?: WeatherProvider;
 }
 
-export function createDemo(options: DemoTestOptions = {}) {
-  const api = new LocalBotApi();
-  const bot = new Bot<DemoContext>("demo", { botInfo: api.botInfo });
-  bot.api.config.use(api.transformer);
+/** The demo bot on a ManualClock and in-memory storage, its Bot API not yet answered by anyone. */
+export function demoBot(options: DemoTestOptions = {}) {
+  const bot = new Bot<DemoContext>("demo");
   const clock = new ManualClock();
   const demo = installDemo(bot, {
     askTimeoutMs: options.askTimeoutMs ?? 60_000,
@@ -26,6 +25,14 @@ export function createDemo(options: DemoTestOptions = {}) {
     lock: new MemoryLock(),
     clock,
   });
+  return { bot, clock, demo };
+}
+
+export function createDemo(options: DemoTestOptions = {}) {
+  const api = new LocalBotApi();
+  const { bot, clock, demo } = demoBot(options);
+  bot.botInfo = api.botInfo;
+  bot.api.config.use(api.transformer);
   const user = new UpdateFactory({ from: { id: 1, is_bot: false, first_name: "Ann" } });
   /** What the bot said so far, one line per message, with its buttons. */
   const transcript = () =>

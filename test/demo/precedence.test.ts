@@ -38,22 +38,6 @@ describe("demo: one user in two flows", () => {
     expect(transcript()[before]).toBe(flows[second].reply);
   });
 
-  it("plays the issue's transcript: the form gets the email and the order the Yes", async () => {
-    const { send, transcript } = createDemo();
-    for (const line of ["/count", "a", "/form", "ann@example.com", "/order", "Yes"]) {
-      await send(line);
-    }
-    expect(transcript()).toEqual([
-      texts.counting,
-      "1",
-      "Step 1/3: your email?",
-      "Step 2/3: your age? [Back]",
-      "Hello, Ann! Are you hungry?",
-      "No worries, I've got your back!",
-      "What are you gonna order? Cart: Empty",
-    ]);
-  });
-
   it("counts again once the flow started after /count has ended", async () => {
     const { send, transcript } = createDemo();
     for (const line of ["/count", "a", "/name", "Ann", "b"]) await send(line);

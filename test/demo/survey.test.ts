@@ -9,26 +9,6 @@ import { exited, stop, waitForOutput } from "../support/child.js";
 import { createDemo } from "./harness.js";
 
 describe("/survey, a durable conversation in the demo", () => {
-  it("asks three questions with the exact texts, re-asks a bad number, and thanks", async () => {
-    const demo = createDemo();
-    await demo.send("/survey");
-    await demo.send("Ann");
-    await demo.send("lots");
-    await demo.send("25");
-    await demo.send("7");
-    await demo.press("tea");
-    expect(demo.transcript()).toEqual([
-      "Survey 1/3: what is your name?",
-      "Survey 2/3: how many hours do you sleep, Ann?",
-      "Please send a number from 0 to 24.",
-      "Survey 2/3: how many hours do you sleep, Ann?",
-      "Please send a number from 0 to 24.",
-      "Survey 2/3: how many hours do you sleep, Ann?",
-      "Survey 3/3: coffee or tea? [coffee|tea]",
-      "Thanks, Ann: 7 h of sleep and tea.",
-    ]);
-  });
-
   it("/cancel ends it with Cancelled., and then there is nothing to cancel", async () => {
     const demo = createDemo();
     await demo.send("/survey");

@@ -1,24 +1,36 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collect, exited, spawnTs } from "../support/child.js";
 
-/** Runs `npm start`'s program with piped input, as a newcomer would, and returns its output. */
-async function runDemo(input: string, env: Record<string, string> = {}): Promise<string> {
+/**
+ * Runs `npm start`'s program with piped input, as a newcomer would, once per input (each run a
+ * restart on the same temporary data directory), and returns each run's output.
+ */
+async function runDemoRuns(inputs: readonly string[]): Promise<string[]> {
   const dataDir = await mkdtemp(join(tmpdir(), "colloquy-demo-"));
   try {
-    const child = spawnTs("examples/demo/main.ts", {
-      env: { COLLOQUY_DATA: dataDir, BOT_TOKEN: "", ...env },
-      input,
-    });
-    const output = collect(child.stdout, child.stderr);
-    const code = await exited(child);
-    expect(code, output()).toBe(0);
-    return output();
+    const outputs: string[] = [];
+    for (const input of inputs) {
+      const child = spawnTs("examples/demo/main.ts", {
+        env: { COLLOQUY_DATA: dataDir, BOT_TOKEN: "" },
+        input,
+      });
+      const output = collect(child.stdout, child.stderr);
+      const code = await exited(child);
+      expect(code, output()).toBe(0);
+      outputs.push(output());
+    }
+    return outputs;
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+async function runDemo(input: string): Promise<string> {
+  const [output = ""] = await runDemoRuns([input]);
+  return output;
 }
 
 describe("the demo in terminal mode (piped stdin, a temporary data directory)", () => {
@@ -79,6 +91,45 @@ describe("the demo in terminal mode (piped stdin, a temporary data directory)", 
         "bot> Cancelled.",
         "you> #1",
         "bot (toast)> This button is no longer active.",
+        "",
+      ].join("\n"),
+    );
+  }, 60_000);
+
+  it("presses /order's reply keyboard with #N, and after a restart says it does not know it", async () => {
+    const [first, second] = await runDemoRuns(["/order\n#1\nPizza\n#1\n#3\n", "#1\nYes\n"]);
+    expect(first).toBe(
+      [
+        "you> /order",
+        `bot> Hello, ${userInfo().username || "you"}! Are you hungry?`,
+        "  (reply keyboard) [1] Yes  [2] No",
+        "you> #1",
+        "bot> No worries, I've got your back!",
+        "bot> What are you gonna order? Cart: Empty",
+        "  (reply keyboard) [1] Finish  [2] Cancel",
+        "you> Pizza",
+        "bot> Added Pizza",
+        "bot> What are you gonna order? Cart: Pizza",
+        "  (reply keyboard) [1] Finish  [2] Cancel",
+        "you> #1",
+        "bot> Ordering Pizza",
+        "bot> Ordered!",
+        "bot> Again main menu! Are you hungry?",
+        "  (reply keyboard) [1] Yes  [2] No",
+        "you> #3",
+        "(the newest keyboard has buttons 1 to 2)",
+        "",
+      ].join("\n"),
+    );
+    // The flow is durable, the keyboard a new run has not seen is not known: typing works.
+    expect(second).toBe(
+      [
+        "you> #1",
+        "(there is no keyboard to press; one sent before this run started is not known here)",
+        "you> Yes",
+        "bot> No worries, I've got your back!",
+        "bot> What are you gonna order? Cart: Empty",
+        "  (reply keyboard) [1] Finish  [2] Cancel",
         "",
       ].join("\n"),
     );

@@ -69,7 +69,7 @@ describe("runInTerminal transcript (piped input)", () => {
         "bot (edited)> You picked apple.",
         "you> /size",
         "bot> Which size?",
-        "  (reply keyboard) small | large | none",
+        "  (reply keyboard) [1] small  [2] large  [3] none",
         "you> small",
         "bot> Size small.",
         "  (reply keyboard removed)",
@@ -94,7 +94,7 @@ describe("runInTerminal transcript (piped input)", () => {
     const transcript = await transcriptOf(demoBot(), ["#1", "/menu", "#4", "#3", "#2", "#1"]);
     expect(transcript.split("\n")).toEqual([
       "you> #1",
-      "(there is no inline keyboard to press)",
+      "(there is no keyboard to press; one sent before this run started is not known here)",
       "you> /menu",
       "bot> Pick a fruit:",
       "  [1] Apple  [2] Pear  [3] Docs",
@@ -107,7 +107,92 @@ describe("runInTerminal transcript (piped input)", () => {
       "bot (edited)> You picked pear.",
       // The edit removed the keyboard, as it does in Telegram.
       "you> #1",
-      "(there is no inline keyboard to press)",
+      "(there is no keyboard to press; one sent before this run started is not known here)",
+      "",
+    ]);
+  });
+
+  it("presses a reply keyboard's button with #N: its text is sent as the person's message", async () => {
+    const bot = new Bot("x");
+    const seen: unknown[] = [];
+    bot.use((ctx, next) => {
+      seen.push([ctx.message?.text, ctx.message?.entities]);
+      return next();
+    });
+    bot.command("size", (ctx) =>
+      ctx.reply("Which size?", { reply_markup: new Keyboard().text("small").text("large") }),
+    );
+    bot.command("commands", (ctx) =>
+      ctx.reply("Pick one:", { reply_markup: new Keyboard().text("/start").text("hello") }),
+    );
+    bot.command("start", (ctx) => ctx.reply("Started."));
+    bot.on("message:text", (ctx) =>
+      ctx.reply(`Size ${ctx.message.text}.`, { reply_markup: { remove_keyboard: true } }),
+    );
+    const transcript = await transcriptOf(bot, ["/size", "#2", "#1", "/commands", "#1", "#4"]);
+    expect(transcript.split("\n")).toEqual([
+      "you> /size",
+      "bot> Which size?",
+      "  (reply keyboard) [1] small  [2] large",
+      "you> #2",
+      "bot> Size large.",
+      "  (reply keyboard removed)",
+      "you> #1",
+      "(there is no keyboard to press; one sent before this run started is not known here)",
+      "you> /commands",
+      "bot> Pick one:",
+      "  (reply keyboard) [1] /start  [2] hello",
+      "you> #1",
+      "bot> Started.",
+      "you> #4",
+      "(the newest keyboard has buttons 1 to 2)",
+      "",
+    ]);
+    // The press sent the button's text, a command with its entity when it is one.
+    expect(seen).toEqual([
+      ["/size", [{ type: "bot_command", offset: 0, length: 5 }]],
+      ["large", undefined],
+      ["/commands", [{ type: "bot_command", offset: 0, length: 9 }]],
+      ["/start", [{ type: "bot_command", offset: 0, length: 6 }]],
+    ]);
+  });
+
+  it("presses the newest keyboard of either kind, and falls back once the newer one is gone", async () => {
+    const bot = demoBot();
+    // /size shows a reply keyboard, /menu then an inline one under a newer message.
+    const transcript = await transcriptOf(bot, ["/size", "/menu", "#2", "#3"]);
+    expect(transcript.split("\n")).toEqual([
+      "you> /size",
+      "bot> Which size?",
+      "  (reply keyboard) [1] small  [2] large  [3] none",
+      "you> /menu",
+      "bot> Pick a fruit:",
+      "  [1] Apple  [2] Pear  [3] Docs",
+      "you> #2",
+      "bot (toast)> Picked pear",
+      "bot (edited)> You picked pear.",
+      // The inline keyboard is gone with the edit: the reply keyboard is the newest again.
+      "you> #3",
+      "bot> You said: none",
+      "",
+    ]);
+  });
+
+  it("says in one line what a reply button that only a Telegram app can send would do", async () => {
+    const bot = new Bot("x");
+    bot.command("share", (ctx) =>
+      ctx.reply("Share?", {
+        reply_markup: new Keyboard().requestContact("Phone").requestLocation("Where"),
+      }),
+    );
+    expect((await transcriptOf(bot, ["/share", "#1", "#2"])).split("\n")).toEqual([
+      "you> /share",
+      "bot> Share?",
+      "  (reply keyboard) [1] Phone  [2] Where",
+      "you> #1",
+      "(button 1 shares your phone number, which works only in a Telegram app)",
+      "you> #2",
+      "(button 2 shares your location, which works only in a Telegram app)",
       "",
     ]);
   });

@@ -50,6 +50,7 @@ export interface HandlerHistory<C extends Context> {
    * handler for a step without inputs (its data is `null`), or a {@link DataStep}.
    */
   named(name: string, step: StepHandler<C, null>): MiddlewareFn<C>;
+  /** Registers a step with inputs: `step.data` reads them, `step.handler` runs with them. */
   named<D extends JsonValue>(name: string, step: DataStep<C, D>): MiddlewareFn<C>;
   /** The scope key of the update, as the history stores it, or `undefined` when it has none. */
   scopeOf(ctx: C): string | undefined;

@@ -2,7 +2,7 @@
 export type TerminalInput =
   /** A text message; `commandLength` is set when it starts with a bot command. */
   | { readonly kind: "text"; readonly text: string; readonly commandLength?: number }
-  /** A press of button `button` (1-based) of the newest inline keyboard. */
+  /** A press of button `button` (1-based) of the newest keyboard, inline or reply. */
   | { readonly kind: "press"; readonly button: number }
   /** An inline query, as typing `@bot query` in a Telegram chat sends. */
   | { readonly kind: "inline"; readonly query: string }
@@ -14,7 +14,7 @@ export type TerminalInput =
 const commandPattern = /^\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,})?(?=\s|$)/;
 
 /**
- * Reads one typed line: `#N` presses button N of the newest inline keyboard; `@ query` (or
+ * Reads one typed line: `#N` presses button N of the newest keyboard (inline or reply); `@ query` (or
  * `@botUsername query`, as in Telegram) sends an inline query; `\#…` and `\@…` send a text
  * starting with a literal `#` or `@`; anything else is a text message (a command when it starts
  * with `/name`).
@@ -27,7 +27,11 @@ export function parseInputLine(line: string, botUsername: string): TerminalInput
   if (inline && ["", botUsername.toLowerCase()].includes(inline[1]?.toLowerCase() ?? "")) {
     return { kind: "inline", query: line.slice(inline[0].length) };
   }
-  const text = /^\\[#@]/.test(line) ? line.slice(1) : line;
+  return textInput(/^\\[#@]/.test(line) ? line.slice(1) : line);
+}
+
+/** A text message as Telegram sends it: a command when it starts with `/name`. */
+export function textInput(text: string): Extract<TerminalInput, { kind: "text" }> {
   const command = commandPattern.exec(text);
   return command
     ? { kind: "text", text, commandLength: command[0].length }

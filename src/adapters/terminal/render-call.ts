@@ -11,6 +11,8 @@ export interface RenderContext {
   readonly chatId: number;
   /** Whether to use ANSI styles. */
   readonly color: boolean;
+  /** How another chat is named in `bot (to NAME)>`; default `chat ID`. */
+  readonly chatName?: (chatId: number) => string | undefined;
 }
 
 // Calls that change nothing a person would see in a chat.
@@ -38,7 +40,7 @@ const fileKinds = [
 /**
  * The transcript lines for one Bot API call: `bot> TEXT` for a message (`bot (edited)> TEXT` for
  * an edit), its inline buttons as `  [1] label  [2] label`, a reply keyboard as
- * `  (reply keyboard) a | b`, media as a `[photo]`-style placeholder, a chat action as
+ * `  (reply keyboard) [1] a  [2] b`, media as a `[photo]`-style placeholder, a chat action as
  * `bot (typing)`, the answer to an inline query as `bot (2 inline results)>` with a line per result
  * (`  Title: message text`), and `bot (called METHOD: not simulated)` for a method the terminal
  * does not model. Calls nobody would see (getMe, setMyCommands, ...) render as nothing.
@@ -136,7 +138,8 @@ function fileName(message: Shown, kind: string): string {
 }
 
 function bot({ context, chatId, what }: Sender): string {
-  const elsewhere = chatId === context.chatId ? undefined : `chat ${chatId}`;
+  const elsewhere =
+    chatId === context.chatId ? undefined : (context.chatName?.(chatId) ?? `chat ${chatId}`);
   const tags = [what, elsewhere && (what ? elsewhere : `to ${elsewhere}`)].filter(Boolean);
   return `${paint(context.color, "1", "bot")}${tags.length > 0 ? ` (${tags.join(", ")})` : ""}`;
 }

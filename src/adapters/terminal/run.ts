@@ -1,17 +1,13 @@
-import type { Update } from "@grammyjs/types";
 import type { Bot, Context } from "grammy";
-import { BotError } from "grammy";
 import { LocalBotApi } from "../local-api.js";
 import { Activity } from "./activity.js";
 import { paint } from "./ansi.js";
-import { parseInputLine, type TerminalInput } from "./input.js";
-import { NewestKeyboard } from "./keyboards.js";
+import { TerminalChat } from "./chat.js";
+import { unhandledErrorText } from "./handler-error.js";
 import { LineReader } from "./line-reader.js";
 import { type RunInTerminalOptions, type TerminalSettings, terminalSettings } from "./options.js";
-import { PressOutcome } from "./press-outcome.js";
 import { renderCall } from "./render-call.js";
 import { Screen } from "./screen.js";
-import { TerminalUser } from "./user-updates.js";
 import { armWindDown } from "./wind-down.js";
 
 // How long the bot may take to finish after input ended before the terminal says it waits.
@@ -24,7 +20,8 @@ const noticeAfterMs = 500;
  * chat actions.
  *
  * Typing: a line is a text message (a command when it starts with `/`); `#N` presses button N of
- * the newest inline keyboard (a press that changes nothing says so in one line); `@ query` sends an
+ * the newest keyboard, inline or reply (a reply button sends its text; a press that changes
+ * nothing, or `#N` with no such button, says so in one line); `@ query` sends an
  * inline query and shows the results; `\#` and `\@` send a text that starts with `#` or `@`. The
  * next line is read once the bot has been quiet for `quietMs`. Bot API calls that Telegram would
  * refuse (a text over 4096 characters, say) fail with Telegram's error. Errors from handlers go
@@ -36,7 +33,9 @@ const noticeAfterMs = 500;
  * sweeps) never keep the process alive after that.
  *
  * When the output is not a terminal the transcript is plain and parseable: `bot> TEXT`,
- * `bot (edited)> TEXT`, `  [1] label  [2] label`, `  (reply keyboard) a | b`, `you> LINE`.
+ * `bot (edited)> TEXT`, `  [1] label  [2] label`, `  (reply keyboard) [1] a  [2] b`,
+ * `you> LINE`. Only keyboards sent during this run are known: after a restart, `#N` says there
+ * is none until the bot sends one again.
  *
  * @example
  * ```ts
@@ -53,7 +52,6 @@ export async function runInTerminal<C extends Context>(
   const settings = terminalSettings(options);
   const api = options.api ?? new LocalBotApi(bot.isInited() ? { me: bot.botInfo } : {});
   api.install(bot.api);
-  api.rememberChat(settings.chat);
   if (!bot.isInited()) bot.botInfo = api.botInfo;
   await bot.init();
 
@@ -64,15 +62,16 @@ export async function runInTerminal<C extends Context>(
   });
   const screen = new Screen(settings.output, settings.interactive ? reader : undefined);
   const activity = new Activity();
-  const keyboards = new NewestKeyboard(api, settings.chat.id);
-  const user = new TerminalUser(api, settings.user, settings.chat);
-  const presses = new PressOutcome();
+  const chat = new TerminalChat(api, {
+    user: settings.user,
+    chat: settings.chat,
+    botUsername: bot.botInfo.username,
+  });
   const context = { chatId: settings.chat.id, color: settings.color };
   const stopRendering = api.onCall((call) => {
     activity.touch();
-    keyboards.observe(call);
     const lines = renderCall(call, context);
-    presses.observe(call, lines);
+    chat.observe(call, lines);
     screen.write(lines);
   });
   const note = (text: string) => screen.write([paint(settings.color, "2", text)]);
@@ -88,12 +87,14 @@ export async function runInTerminal<C extends Context>(
   });
 
   const handle = async (line: string): Promise<void> => {
-    const input = parseInputLine(line, bot.botInfo.username);
-    if (input.kind === "blank") return;
+    const update = chat.updateFor(line);
+    if (update === undefined) return;
     if (!settings.interactive) screen.write([`${paint(settings.color, "1", "you")}> ${line}`]);
-    const update = updateFor(input, user, keyboards, presses);
     if (typeof update === "string") return note(`(${update})`);
-    const handled = bot.handleUpdate(update).catch((error) => report(bot, error, screen, settings));
+    const handled = bot.handleUpdate(update).catch(async (error) => {
+      const text = await unhandledErrorText(bot, error);
+      if (text !== undefined) screen.write([`${paint(settings.color, "1;31", "error")}> ${text}`]);
+    });
     await activity.track(handled);
   };
 
@@ -101,7 +102,7 @@ export async function runInTerminal<C extends Context>(
     if (settings.interactive) screen.write(banner(bot, settings));
     for (;;) {
       await activity.quiet(settings.quietMs);
-      const unchanged = presses.settle();
+      const unchanged = chat.settle();
       if (unchanged !== undefined) note(unchanged);
       screen.prompt();
       const line = await reader.next();
@@ -116,37 +117,6 @@ export async function runInTerminal<C extends Context>(
     reader.close();
     if (settings.interactive) settings.output.write("\n");
   }
-}
-
-async function report<C extends Context>(
-  bot: Bot<C>,
-  error: unknown,
-  screen: Screen,
-  settings: TerminalSettings,
-): Promise<void> {
-  try {
-    if (!(error instanceof BotError)) throw error;
-    await bot.errorHandler(error as BotError<C>);
-  } catch (unhandled) {
-    const cause = unhandled instanceof BotError ? unhandled.error : unhandled;
-    const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    screen.write([`${paint(settings.color, "1;31", "error")}> ${text}`]);
-  }
-}
-
-/** The update a typed line becomes, or why a press sends nothing. */
-function updateFor(
-  input: Exclude<TerminalInput, { kind: "blank" }>,
-  user: TerminalUser,
-  keyboards: NewestKeyboard,
-  presses: PressOutcome,
-): Update | string {
-  if (input.kind === "text") return user.text(input.text, input.commandLength);
-  if (input.kind === "inline") return user.inlineQuery(input.query);
-  const press = keyboards.press(input.button);
-  if (press.kind === "none") return press.reason;
-  presses.pressed(press.label);
-  return user.press(press.message, press.data);
 }
 
 function banner<C extends Context>(bot: Bot<C>, settings: TerminalSettings): string[] {
