@@ -1,6 +1,6 @@
 /**
  * The flow runtime: per user, one update at a time — lease, load, validate, handle, store with a
- * compare-and-set on the version loaded (and the path behind the user in the history), release.
+ * compare-and-set on the version loaded (with the path behind the user), release.
  *
  * @module
  */
@@ -17,12 +17,15 @@ import {
   loadSnapshot,
   loadState,
 } from "./registry.js";
-import { readSnapshot, stateOf } from "./snapshot.js";
+import { type PathStep, readSnapshot, stateOf } from "./snapshot.js";
 import { apply, step } from "./step.js";
 import { type Change, createStore, type StoreKeys } from "./store.js";
-import { defaultHistory, findBack } from "./trail.js";
+import { findBack, MAX_PATH, pathOf } from "./trail.js";
 import { assertGotoOrEnd, type Back, back, type End, type Goto } from "./transitions.js";
 import { createTurns } from "./turns.js";
+
+/** Stores a turn's change over the snapshot at `version`, whose path was `behind`. */
+type Save = (version: number, change: Change, behind?: readonly PathStep[]) => Promise<void>;
 
 function warnAndRestart(flowId: string) {
   return (error: unknown, { scopeKey }: InvalidStateInfo<unknown>): undefined => {
@@ -57,10 +60,9 @@ function staysIn(change: Change): boolean {
  * `VersionConflictError`. The wait itself lives in memory: after a restart it is gone, and the
  * user's next update reaches the `event` of the node they were stored on.
  *
- * **Back.** Each move to another node pushes the node left, with its data, on the flow's
- * `history`; `back()` from an `event`, or `flow.back(ctx)`, returns there and runs its `enter`.
- * History and snapshot are written under the same lease, in an order that loses no step if the
- * process dies between the two writes (see `history` in {@link FlowOptions}).
+ * **Back.** Each move to another node pushes the node left, with its data, on the user's path
+ * (in the snapshot, or in the flow's `history`); `back()` from an `event`, or `flow.back(ctx)`,
+ * returns there and runs its `enter` (see `history` in {@link FlowOptions}).
  *
  * Why the lease is held while a node computes, rather than never (loading, then storing with a
  * compare-and-set only): two updates of one user would then run the same node side by side, and
@@ -102,9 +104,9 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
   const onInvalidState = options.onInvalidState ?? warnAndRestart(id);
   const clock = options.clock ?? systemClock;
   const turns = createTurns({ lock: options.lock, leaseMs, waitMs, clock });
-  const history = options.history ?? defaultHistory(storage, { prefix, clock, ttlMs });
+  const { history } = options;
   const write = ttlMs === undefined ? {} : { ttlMs };
-  const store = createStore({ storage, history, appVersion, write });
+  const store = createStore({ storage, history, appVersion, write, maxPath: MAX_PATH });
   const keysOf = (scopeKey: string): StoreKeys => ({
     key: `${prefix}${id}:${scopeKey}`,
     scope: `${id}:${scopeKey}`,
@@ -118,15 +120,15 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
   function turn<T>(
     scopeKey: string,
     ctx: C | undefined,
-    work: (keys: StoreKeys, save: (version: number, change: Change) => Promise<void>) => Promise<T>,
+    work: (keys: StoreKeys, save: Save) => Promise<T>,
   ) {
     const keys = keysOf(scopeKey);
     return turns.run(keys.key, async (detach, locked) => {
       const unwatch = ctx === undefined ? undefined : watchWaits?.(ctx, detach);
-      const save = async (version: number, change: Change) => {
+      const save: Save = async (version, change, behind = []) => {
         await locked(async (again) => {
           if (again) await store.expect(keys.key, version);
-          await store.commit(keys, version, change);
+          await store.commit(keys, version, change, behind);
         });
         if (ctx !== undefined) onPresence?.(ctx, staysIn(change));
       };
@@ -145,8 +147,14 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
   }
 
   /** Where `back()` takes a user on `from`: the target's `enter` runs here, before storing. */
-  async function goBack(ctx: C, keys: StoreKeys, from: string): Promise<Change> {
-    const { to, drop } = await findBack(registry, history, keys.scope, from);
+  async function goBack(
+    ctx: C,
+    keys: StoreKeys,
+    from: string,
+    behind: readonly PathStep[],
+  ): Promise<Change> {
+    const path = await pathOf(history, keys.scope, behind);
+    const { to, drop } = await findBack(registry, path, from);
     if (to === undefined) return { kind: "back", to: undefined, drop };
     await to.at.handlers.enter?.(ctx, to.data);
     return { kind: "back", to: { node: to.at.node.key, data: to.data }, drop };
@@ -159,17 +167,21 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     keys: StoreKeys,
     stored: unknown,
     act: (loaded: LoadedSnapshot<C>) => Promise<FlowState | Back | undefined>,
-  ): Promise<Change> {
+  ): Promise<{ change: Change; behind: readonly PathStep[] }> {
     let loaded: LoadedSnapshot<C>;
     try {
       loaded = await loadSnapshot(registry, stored, read);
     } catch (error) {
-      return startOver(ctx, await onInvalidState(error, { ctx, scopeKey, stored }));
+      const change = await startOver(ctx, await onInvalidState(error, { ctx, scopeKey, stored }));
+      return { change, behind: [] };
     }
     const from = { node: loaded.at.node.key, data: loaded.data };
     const next = await act(loaded);
-    if (next === undefined) return { kind: "end" };
-    return "kind" in next ? goBack(ctx, keys, from.node) : { kind: "move", from, next };
+    const { behind } = loaded;
+    if (next === undefined) return { change: { kind: "end" }, behind };
+    const change: Change =
+      "kind" in next ? await goBack(ctx, keys, from.node, behind) : { kind: "move", from, next };
+    return { change, behind };
   }
 
   /** The node's `event`, or, right after `user(key).to(...)`, its `enter`. */
@@ -194,7 +206,8 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     return turn(scopeKey, ctx, async (keys, save) => {
       const entry = await storage.getEntry(keys.key);
       if (entry === undefined) return false;
-      await save(entry.version, await decide(ctx, scopeKey, keys, entry.value, act));
+      const { change, behind } = await decide(ctx, scopeKey, keys, entry.value, act);
+      await save(entry.version, change, behind);
       return true;
     });
   }
@@ -211,12 +224,12 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
           const entry = await storage.getEntry(keys.key);
           const target = await loadState(registry, { node: node.key, data });
           const next = { node: node.key, data: target.data };
-          const from = entry === undefined ? undefined : stateOf(entry.value);
+          const stored = entry === undefined ? undefined : stateOf(entry.value);
           const change: Change =
-            from === undefined
+            stored === undefined
               ? { kind: "restart", next, pendingEnter: true }
-              : { kind: "move", from, next, pendingEnter: true };
-          await save(entry?.version ?? 0, change);
+              : { kind: "move", from: stored.at, next, pendingEnter: true };
+          await save(entry?.version ?? 0, change, stored?.behind);
         }),
       leave: () =>
         turn(scopeKey, undefined, async (keys, save) => {

@@ -7,7 +7,13 @@ import { InvalidArgumentError, UnknownNodeError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import type { FlowNode } from "./node.js";
 import { validateData } from "./schema.js";
-import { type AppVersion, type MigratedState, readSnapshot, type StoredState } from "./snapshot.js";
+import {
+  type AppVersion,
+  type MigratedState,
+  type PathStep,
+  readSnapshot,
+  type StoredState,
+} from "./snapshot.js";
 
 /** A user's place in a flow, as stored: a node key and its (JSON) data. */
 export interface FlowState {
@@ -85,6 +91,8 @@ export interface ReadOptions {
 /** A loaded snapshot, and whether its node's `enter` has yet to run (after `user(key).to`). */
 export interface LoadedSnapshot<C> extends LoadedState<C> {
   readonly pendingEnter: boolean;
+  /** The path behind the user kept in the snapshot (unvalidated: `back()` checks each step). */
+  readonly behind: readonly PathStep[];
 }
 
 /**
@@ -108,5 +116,5 @@ export async function loadSnapshot<C>(
       ? stored
       : await options.migrate(stored);
   const loaded = await loadState(registry, current);
-  return { ...loaded, pendingEnter: snapshot.enter === true };
+  return { ...loaded, pendingEnter: snapshot.enter === true, behind: snapshot.back ?? [] };
 }
