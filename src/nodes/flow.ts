@@ -4,10 +4,12 @@
  *
  * @module
  */
+import { LRUCache } from "lru-cache";
 import { systemClock } from "../clock.js";
 import { InvalidArgumentError } from "../errors.js";
 import { scopes, updateKeys } from "../keys.js";
 import { checkAcquireOptions } from "../lock.js";
+import type { StorageEntry } from "../storage.js";
 import { assertDurationMs } from "../validate.js";
 import type { Flow, FlowContext, FlowOptions, FlowUser, InvalidStateInfo } from "./options.js";
 import {
@@ -26,6 +28,9 @@ import { createTurns } from "./turns.js";
 
 /** Stores a turn's change over the snapshot at `version`, whose path was `behind`. */
 type Save = (version: number, change: Change, behind?: readonly PathStep[]) => Promise<void>;
+
+/** How many users' own writes a flow remembers (about 100 bytes each). */
+const OWN_WRITES = 10_000;
 
 function warnAndRestart(flowId: string) {
   return (error: unknown, { scopeKey }: InvalidStateInfo<unknown>): undefined => {
@@ -104,6 +109,10 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
   const onInvalidState = options.onInvalidState ?? warnAndRestart(id);
   const clock = options.clock ?? systemClock;
   const turns = createTurns({ lock: options.lock, leaseMs, waitMs, clock });
+  // The version of each snapshot this flow stored last, for the users it served lately: loading
+  // one of those needs no validation (its data passed the schema on the way in). Anything else —
+  // written by another process, another release, or by hand — is validated.
+  const ownWrites = new LRUCache<string, number>({ max: OWN_WRITES });
   const { history } = options;
   const write = ttlMs === undefined ? {} : { ttlMs };
   const store = createStore({ storage, history, appVersion, write, maxPath: MAX_PATH });
@@ -128,7 +137,9 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
       const save: Save = async (version, change, behind = []) => {
         await locked(async (again) => {
           if (again) await store.expect(keys.key, version);
-          await store.commit(keys, version, change, behind);
+          const stored = await store.commit(keys, version, change, behind);
+          if (stored === 0) ownWrites.delete(keys.key);
+          else ownWrites.set(keys.key, stored);
         });
         if (ctx !== undefined) onPresence?.(ctx, staysIn(change));
       };
@@ -165,12 +176,14 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     ctx: C,
     scopeKey: string,
     keys: StoreKeys,
-    stored: unknown,
+    { value: stored, version }: StorageEntry,
     act: (loaded: LoadedSnapshot<C>) => Promise<FlowState | Back | undefined>,
   ): Promise<{ change: Change; behind: readonly PathStep[] }> {
     let loaded: LoadedSnapshot<C>;
     try {
-      loaded = await loadSnapshot(registry, stored, read);
+      // Versions are never handed out twice for a key: the same one means the same value.
+      const ownWrite = ownWrites.get(keys.key) === version;
+      loaded = await loadSnapshot(registry, stored, read, ownWrite);
     } catch (error) {
       const change = await startOver(ctx, await onInvalidState(error, { ctx, scopeKey, stored }));
       return { change, behind: [] };
@@ -206,7 +219,7 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     return turn(scopeKey, ctx, async (keys, save) => {
       const entry = await storage.getEntry(keys.key);
       if (entry === undefined) return false;
-      const { change, behind } = await decide(ctx, scopeKey, keys, entry.value, act);
+      const { change, behind } = await decide(ctx, scopeKey, keys, entry, act);
       await save(entry.version, change, behind);
       return true;
     });

@@ -99,13 +99,22 @@ export interface LoadedSnapshot<C> extends LoadedState<C> {
  * Reads a stored value: checks its shape, migrates it when it was written under another
  * `appVersion`, finds its node and validates its data. Throws what went wrong, for
  * `onInvalidState`.
+ *
+ * `ownWrite`: the value is one this flow stored itself, its data validated on the transition that
+ * stored it, so the schema is not run again.
  */
 export async function loadSnapshot<C>(
   registry: NodeRegistry<C>,
   value: unknown,
   options: ReadOptions,
+  ownWrite = false,
 ): Promise<LoadedSnapshot<C>> {
   const snapshot = readSnapshot(value, `the snapshot of flow "${registry.flowId}"`);
+  const behind = snapshot.back ?? [];
+  const pendingEnter = snapshot.enter === true;
+  if (ownWrite) {
+    return { at: registry.get(snapshot.node), data: snapshot.data, pendingEnter, behind };
+  }
   const stored: StoredState = {
     node: snapshot.node,
     data: snapshot.data,
@@ -116,5 +125,5 @@ export async function loadSnapshot<C>(
       ? stored
       : await options.migrate(stored);
   const loaded = await loadState(registry, current);
-  return { ...loaded, pendingEnter: snapshot.enter === true, behind: snapshot.back ?? [] };
+  return { ...loaded, pendingEnter, behind };
 }

@@ -42,15 +42,15 @@ export interface StoreKeys {
 /** Stores changes for one flow. */
 export interface FlowStore {
   /**
-   * Stores `change` over the snapshot at `version` (0: none), whose path was `behind`;
-   * {@link VersionConflictError} otherwise.
+   * Stores `change` over the snapshot at `version` (0: none), whose path was `behind`, and
+   * resolves to the version now stored (0: none); {@link VersionConflictError} otherwise.
    */
   commit(
     keys: StoreKeys,
     version: number,
     change: Change,
     behind: readonly PathStep[],
-  ): Promise<void>;
+  ): Promise<number>;
   /** Throws {@link VersionConflictError} unless the snapshot is still at `version`. */
   expect(key: string, version: number): Promise<void>;
 }
@@ -75,14 +75,15 @@ export function createStore(options: FlowStoreOptions): FlowStore {
     next: FlowState | undefined,
     back: readonly PathStep[] = [],
     pendingEnter = false,
-  ) {
+  ): Promise<number> {
     if (next === undefined) {
-      if (version === 0 || (await storage.compareAndDelete(key, version))) return;
+      if (version === 0 || (await storage.compareAndDelete(key, version))) return 0;
       throw new VersionConflictError(key, version, (await storage.getEntry(key))?.version ?? 0);
     }
     const snapshot = toSnapshot(appVersion, next.node, next.data, pendingEnter, back);
     const result = await storage.compareAndSet(key, version, snapshot, write);
     if (!result.ok) throw new VersionConflictError(key, version, result.version);
+    return result.version;
   }
 
   /** The path in the snapshot: written with the move, in one compare-and-set. */
@@ -91,7 +92,7 @@ export function createStore(options: FlowStoreOptions): FlowStore {
     version: number,
     change: Change,
     behind: readonly PathStep[],
-  ): Promise<void> {
+  ): Promise<number> {
     switch (change.kind) {
       case "restart":
         return persist(key, version, change.next, [], change.pendingEnter);
@@ -104,7 +105,7 @@ export function createStore(options: FlowStoreOptions): FlowStore {
         return persist(key, version, next, back, change.pendingEnter);
       }
       case "back":
-        if (change.to === undefined) return Promise.resolve();
+        if (change.to === undefined) return Promise.resolve(version);
         return persist(key, version, change.to, behind.slice(0, behind.length - change.drop));
       case "end":
         return persist(key, version, undefined);
@@ -117,7 +118,7 @@ export function createStore(options: FlowStoreOptions): FlowStore {
     { key, scope }: StoreKeys,
     version: number,
     change: Change,
-  ): Promise<void> {
+  ): Promise<number> {
     switch (change.kind) {
       case "restart":
         await log.clear(scope);
@@ -127,13 +128,15 @@ export function createStore(options: FlowStoreOptions): FlowStore {
         if (next.node !== from.node) await log.push(scope, { step: from.node, data: from.data });
         return persist(key, version, next, [], change.pendingEnter);
       }
-      case "back":
-        if (change.to !== undefined) await persist(key, version, change.to);
+      case "back": {
+        const stored = change.to === undefined ? version : await persist(key, version, change.to);
         for (let popped = 0; popped < change.drop; popped++) await log.pop(scope);
-        return;
+        return stored;
+      }
       case "end":
         await persist(key, version, undefined);
-        return log.clear(scope);
+        await log.clear(scope);
+        return 0;
     }
   }
 
