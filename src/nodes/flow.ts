@@ -11,6 +11,7 @@ import { scopes, updateKeys } from "../keys.js";
 import { checkAcquireOptions } from "../lock.js";
 import type { StorageEntry } from "../storage.js";
 import { assertDurationMs } from "../validate.js";
+import { mermaidOf } from "./edges.js";
 import type { Flow, FlowContext, FlowOptions, FlowUser, InvalidStateInfo } from "./options.js";
 import {
   createRegistry,
@@ -92,8 +93,12 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
   if (typeof id !== "string" || id === "") {
     throw new InvalidArgumentError("id", "a non-empty string, stable across releases", id);
   }
-  if (typeof start !== "function") {
-    throw new InvalidArgumentError("start", "a function (ctx) => goto(node, data)", start);
+  if (typeof start !== "function" && (start as Partial<Goto> | null)?.kind !== "goto") {
+    throw new InvalidArgumentError(
+      "start",
+      "goto(node, data) or a function (ctx) => goto(node, data)",
+      start,
+    );
   }
   const registry = createRegistry(id, options.nodes);
   const { leaseMs, waitMs } = checkAcquireOptions({
@@ -152,7 +157,7 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
   }
 
   async function startOver(ctx: C, decided: Goto | End | undefined): Promise<Change> {
-    const to = decided ?? (await start(ctx));
+    const to = decided ?? (typeof start === "function" ? await start(ctx) : start);
     assertGotoOrEnd(to, `what start or onInvalidState of flow "${id}" returned`);
     return { kind: "restart", next: await apply(registry, ctx, to) };
   }
@@ -283,5 +288,7 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     async step(ctx, state) {
       return step(registry, ctx, await loadState(registry, state));
     },
+    diagram: () =>
+      mermaidOf(options.nodes, typeof start === "function" ? undefined : start.node.key),
   };
 }

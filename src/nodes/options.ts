@@ -41,8 +41,12 @@ export interface FlowOptions<C extends FlowContext> {
   readonly id: string;
   /** The flow's nodes: `[menu.handle({...}), cart.handle({...})]`. */
   readonly nodes: readonly FlowNode<C>[];
-  /** Where a user starts (`flow.enter`, or a restart): `(ctx) => goto(menu, {...})`; may be async. */
-  readonly start: (ctx: C) => Goto | Promise<Goto>;
+  /**
+   * Where a user starts (`flow.enter`, or a restart): `goto(menu, {...})`, or a function of the
+   * update, `(ctx) => goto(menu, {...})`, which may be async. `flow.diagram()` shows the start
+   * node when it is given as `goto(...)`.
+   */
+  readonly start: Goto | ((ctx: C) => Goto | Promise<Goto>);
   /** Where snapshots live. */
   readonly storage: Storage;
   /** Serialises the updates of one scope, across instances when the lock is shared (Redis). */
@@ -168,4 +172,10 @@ export interface Flow<C extends FlowContext> {
     ctx: C,
     state: { readonly node: string; readonly data: unknown },
   ): Promise<FlowState | Back | undefined>;
+  /**
+   * The flow as a Mermaid flowchart (a `flowchart TD` block): its nodes, the edges they declare
+   * with `to`, `back` edges where a node declares `back`, ends, and the start node when `start`
+   * is given as `goto(...)`. Paste it into a ```` ```mermaid ```` block of your docs.
+   */
+  diagram(): string;
 }

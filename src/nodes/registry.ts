@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, UnknownNodeError } from "../errors.js";
 import type { JsonValue } from "../json.js";
+import { isNodeEdge } from "./edges.js";
 import type { FlowNode } from "./node.js";
 import { validateData } from "./schema.js";
 import {
@@ -14,6 +15,7 @@ import {
   readSnapshot,
   type StoredState,
 } from "./snapshot.js";
+import { back, end } from "./transitions.js";
 
 /** A user's place in a flow, as stored: a node key and its (JSON) data. */
 export interface FlowState {
@@ -59,6 +61,18 @@ export function createRegistry<C>(flowId: string, nodes: readonly FlowNode<C>[])
       );
     }
     byKey.set(key, flowNode);
+  }
+  for (const { node, to = [] } of nodes) {
+    for (const edge of to) {
+      if (isNodeEdge(edge) ? byKey.get(edge.key)?.node === edge : edge === back || edge === end) {
+        continue;
+      }
+      throw new InvalidArgumentError(
+        `to of node "${node.key}" in flow "${flowId}"`,
+        "a list of this flow's nodes, back and end (add the node to the flow's nodes)",
+        isNodeEdge(edge) ? edge.key : edge,
+      );
+    }
   }
   const known = [...byKey.keys()];
   return {

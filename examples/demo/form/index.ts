@@ -44,7 +44,7 @@ export function installForm<C extends FormContext>(
   const form = createFlow<FormContext>({
     id: "form",
     nodes: formNodes,
-    start: () => goto(emailStep, {}),
+    start: goto(emailStep, {}),
     storage: options.storage,
     lock: options.lock,
     prefix: options.prefix ?? "colloquy-demo:",
