@@ -9,20 +9,6 @@ import type {
 } from "../storage.js";
 import { planTtl, type TtlPlan, ttlMsOf } from "./ttl.js";
 
-/** `fn`'s outcome as a promise: a throw becomes a rejection, a plain value settles at once. */
-function settle<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return Promise.resolve(fn());
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-/** Applies `fn` to `value`, after it settles when it is a promise. */
-function then<T, R>(value: T | Promise<T>, fn: (value: T) => R): R | Promise<R> {
-  return value instanceof Promise ? value.then(fn) : fn(value);
-}
-
 /** One entry as a backend keeps it: the value's JSON text beside its version and expiry. */
 export interface StoredRecord {
   readonly json: string;
@@ -79,58 +65,47 @@ export abstract class RecordStorage implements Storage {
     this.clock = clock;
   }
 
-  /**
-   * The key's record, expired or not. A backend that reads synchronously (memory, SQLite) returns
-   * it as is: the reads and writes of the Storage API then settle without extra promise hops.
-   */
-  protected abstract readRecord(
-    key: string,
-  ): StoredRecord | undefined | Promise<StoredRecord | undefined>;
+  /** The key's record, expired or not. */
+  protected abstract readRecord(key: string): Promise<StoredRecord | undefined>;
   /** Reads the key's record, applies `decide`'s change, all atomically for this key. */
-  protected abstract updateRecord<R>(key: string, decide: Decide<R>): R | Promise<R>;
+  protected abstract updateRecord<R>(key: string, decide: Decide<R>): Promise<R>;
   abstract close(): Promise<void>;
 
-  get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
-    return settle(() => then(this.readRecord(key), (record) => this.#entryOf<T>(record)?.value));
+  async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
+    return (await this.getEntry<T>(key))?.value;
   }
 
-  getEntry<T extends JsonValue = JsonValue>(key: string): Promise<StorageEntry<T> | undefined> {
-    return settle(() => then(this.readRecord(key), (record) => this.#entryOf<T>(record)));
+  async getEntry<T extends JsonValue = JsonValue>(
+    key: string,
+  ): Promise<StorageEntry<T> | undefined> {
+    const record = await this.readRecord(key);
+    if (!this.isLive(record)) return undefined;
+    return { value: JSON.parse(record.json) as T, version: record.version };
   }
 
-  set(key: string, value: unknown, options?: WriteOptions): Promise<number> {
-    return settle(() => {
-      const json = toJsonText(value);
-      const ttl = planTtl(options);
-      return this.updateRecord(key, (current) => {
-        const write = this.#next(json, current, ttl);
-        return { result: write.version, write };
-      });
+  async set(key: string, value: unknown, options?: WriteOptions): Promise<number> {
+    const json = toJsonText(value);
+    const ttl = planTtl(options);
+    return this.updateRecord(key, (current) => {
+      const write = this.#next(json, current, ttl);
+      return { result: write.version, write };
     });
   }
 
-  compareAndSet(
+  async compareAndSet(
     key: string,
     expectedVersion: number,
     value: unknown,
     options?: WriteOptions,
   ): Promise<CompareAndSetResult> {
-    return settle(() => {
-      const json = toJsonText(value);
-      const ttl = planTtl(options);
-      return this.updateRecord<CompareAndSetResult>(key, (current) => {
-        const version = this.isLive(current) ? current.version : 0;
-        if (version !== expectedVersion) return { result: { ok: false, version } };
-        const write = this.#next(json, current, ttl);
-        return { result: { ok: true, version: write.version }, write };
-      });
+    const json = toJsonText(value);
+    const ttl = planTtl(options);
+    return this.updateRecord<CompareAndSetResult>(key, (current) => {
+      const version = this.isLive(current) ? current.version : 0;
+      if (version !== expectedVersion) return { result: { ok: false, version } };
+      const write = this.#next(json, current, ttl);
+      return { result: { ok: true, version: write.version }, write };
     });
-  }
-
-  #entryOf<T extends JsonValue>(record: StoredRecord | undefined): StorageEntry<T> | undefined {
-    if (!this.isLive(record)) return undefined;
-    // The copy every read hands out: parsing the stored text is the cheapest deep copy of JSON.
-    return { value: JSON.parse(record.json) as T, version: record.version };
   }
 
   async delete(key: string): Promise<void> {

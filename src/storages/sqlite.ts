@@ -98,11 +98,11 @@ export class SqliteStorage extends RecordStorage {
     return this.#sweep.run(this.clock.now()).changes;
   }
 
-  protected readRecord(key: string): StoredRecord | undefined {
+  protected async readRecord(key: string): Promise<StoredRecord | undefined> {
     return this.#select.get(key);
   }
 
-  protected updateRecord<R>(key: string, decide: Decide<R>): R {
+  protected async updateRecord<R>(key: string, decide: Decide<R>): Promise<R> {
     return this.#transact(key, decide) as R;
   }
 
