@@ -123,10 +123,23 @@ export interface WithLockOptions extends AcquireOptions {
  * }, { leaseMs: 30_000, waitMs: 2_000 });
  * ```
  */
-export async function withLock<T>(
+export function withLock<T>(
   lock: Lock,
   key: string,
   fn: (signal: AbortSignal) => T | Promise<T>,
+  options: WithLockOptions,
+): Promise<T> {
+  return withLease(lock, key, (lease) => fn(lease.signal), options);
+}
+
+/**
+ * {@link withLock}, handing `fn` the lease itself rather than its signal: for callers that may
+ * never look at the signal, which some backends make only when it is read.
+ */
+export async function withLease<T>(
+  lock: Lock,
+  key: string,
+  fn: (lease: Lease) => T | Promise<T>,
   options: WithLockOptions,
 ): Promise<T> {
   const lease = await lock.acquire(key, options);
@@ -135,7 +148,7 @@ export async function withLock<T>(
   }
   const stop = keepExtended(lease, options.leaseMs, options.clock ?? systemClock);
   try {
-    return await fn(lease.signal);
+    return await fn(lease);
   } finally {
     stop();
     await lease.release();

@@ -8,7 +8,12 @@
 import type { Lock, Storage } from "colloquy";
 import { colloquy } from "colloquy/grammy";
 import { Bot, type Context, type SessionFlavor, session } from "grammy";
-import { Scenes, Telegraf, session as telegrafSession } from "telegraf";
+import {
+  Scenes,
+  Telegraf,
+  type Context as TelegrafContext,
+  session as telegrafSession,
+} from "telegraf";
 import { installOrder, type OrderContext } from "../../examples/demo/order/index.js";
 import { buttons, orderTexts as texts } from "../../examples/demo/order/texts.js";
 import { benchBotInfo } from "../stubs/bot-api.js";
@@ -40,7 +45,7 @@ export interface OrderBot {
 }
 
 /** Counts the messages a bot sends, and those that place the full order. */
-class SendCounter {
+export class SendCounter {
   sent = 0;
   ordered = 0;
 
@@ -55,7 +60,7 @@ class SendCounter {
 type GrammyFetch = typeof stubFetch;
 
 /** A grammY bot on the stub Bot API that counts what it sends, as the fetch sees it. */
-function countingBot<C extends Context>(counter: SendCounter): Bot<C> {
+export function countingBot<C extends Context>(counter: SendCounter): Bot<C> {
   const fetch = ((url: string, init?: { body?: unknown }) => {
     const body = typeof init?.body === "string" ? init.body : "";
     const method = url.slice(url.lastIndexOf("/") + 1);
@@ -65,12 +70,13 @@ function countingBot<C extends Context>(counter: SendCounter): Bot<C> {
   return new Bot<C>("42:bench", { botInfo: benchBotInfo, client: { fetch } });
 }
 
-function keyboard(...labels: string[]) {
+/** A reply keyboard of one row, as the demo's nodes send it. */
+export function keyboard(...labels: string[]) {
   return { reply_markup: { keyboard: [labels.map((text) => ({ text }))], resize_keyboard: true } };
 }
 
 /** A grammY bot as an {@link OrderBot}: a catch-all after its handlers counts what they missed. */
-function orderBotOf<C extends Context>(
+export function orderBotOf<C extends Context>(
   bot: Bot<C>,
   counter: SendCounter,
   close: () => Promise<void>,
@@ -176,7 +182,6 @@ type Step = (ctx: WizardContext) => Promise<unknown>;
 
 /** The same flow as a Telegraf WizardScene (in-memory session, its default). */
 export function wizardOrderBot(): OrderBot {
-  stubTelegraf();
   const counter = new SendCounter();
   const cart = (ctx: WizardContext) => ctx.wizard.state as { order?: string[] };
   const MENU = 1;
@@ -231,7 +236,17 @@ export function wizardOrderBot(): OrderBot {
     toMenu,
   ];
   const scene = new Scenes.WizardScene<WizardContext>("order", ...steps);
-  const bot = new Telegraf<WizardContext>("42:bench");
+  const bot = countingTelegraf<WizardContext>(counter);
+  bot.use(telegrafSession());
+  bot.use(new Scenes.Stage<WizardContext>([scene]).middleware());
+  bot.command("order", (ctx) => ctx.scene.enter("order"));
+  return telegrafOrderBotOf(bot, counter);
+}
+
+/** A Telegraf bot on the stub Bot API that counts what it sends, on each update's `Telegram`. */
+export function countingTelegraf<C extends TelegrafContext>(counter: SendCounter): Telegraf<C> {
+  stubTelegraf();
+  const bot = new Telegraf<C>("42:bench");
   bot.botInfo = benchBotInfo;
   // Telegraf makes a Telegram instance per update, and the stub replaced the prototype's
   // callApi for every bot; so the counting goes on each update's instance, first thing.
@@ -246,9 +261,14 @@ export function wizardOrderBot(): OrderBot {
     };
     return next();
   });
-  bot.use(telegrafSession());
-  bot.use(new Scenes.Stage<WizardContext>([scene]).middleware());
-  bot.command("order", (ctx) => ctx.scene.enter("order"));
+  return bot;
+}
+
+/** A Telegraf bot as an {@link OrderBot}: a catch-all after its handlers counts what they missed. */
+export function telegrafOrderBotOf<C extends TelegrafContext>(
+  bot: Telegraf<C>,
+  counter: SendCounter,
+): OrderBot {
   let unclaimed = 0;
   bot.on("message", () => {
     unclaimed++;

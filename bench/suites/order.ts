@@ -23,8 +23,8 @@ import { SqliteStorage } from "colloquy/sqlite";
 import type { UpdateFactory } from "colloquy/testing";
 import { buttons } from "../../examples/demo/order/texts.js";
 import { tempDir } from "../../test/support/temp-dir.js";
-import { ratio } from "../harness/figures.js";
-import type { BenchRow, BenchSuite, Figure } from "../harness/types.js";
+import { check, ratio } from "../harness/figures.js";
+import type { BenchRow, BenchSuite, Figure, Target } from "../harness/types.js";
 import { type FeedMode, feedWave, makeUsers, sumTimings, type Timing } from "./drive.js";
 import { expectCount, perUpdate } from "./measure.js";
 import {
@@ -36,6 +36,8 @@ import {
   UPDATES_PER_USER,
   wizardOrderBot,
 } from "./order-bots.js";
+import { grammyRepliesBot, telegrafRepliesBot } from "./order-floors.js";
+import { outsideFigures, outsideRows } from "./order-outside.js";
 import { countingClient, ifRedis, withRedis } from "./redis-server.js";
 
 /** Each user's updates, wave by wave: `/order`, `Yes`, the items, `Finish`. */
@@ -124,6 +126,18 @@ const variants: readonly Variant[] = [
     users: 500,
     setup: async () => ({ bot: wizardOrderBot(), dispose: async () => {} }),
   },
+  {
+    id: "grammy-replies",
+    title: "floor: grammY sending the same replies with no state",
+    users: 500,
+    setup: async () => ({ bot: grammyRepliesBot(), dispose: async () => {} }),
+  },
+  {
+    id: "telegraf-replies",
+    title: "floor: Telegraf sending the same replies with no state",
+    users: 500,
+    setup: async () => ({ bot: telegrafRepliesBot(), dispose: async () => {} }),
+  },
 ];
 
 const rowName = (variant: Variant, mode: FeedMode) => `order/${variant.id}/${mode}`;
@@ -169,17 +183,53 @@ const onRedis = ifRedis(
 );
 const rows = [...local, ...onRedis].flatMap((v) => MODES.map((mode) => orderRow(v, mode)));
 
+/** A flow's own cost: its row minus its framework's replies row (µs per update). */
+function ownCost(name: string, label: string, row: string, floor: string): Figure {
+  return {
+    name,
+    label,
+    inputs: [row, floor],
+    compute: ([ours = Number.NaN, replies = Number.NaN]) => ours - replies,
+    unit: "µs",
+  };
+}
+
+/** One own cost over another: `(a − its floor) / (b − its floor)`. */
+function ownRatio(
+  name: string,
+  label: string,
+  [row, floor]: readonly [string, string],
+  [peer, peerFloor]: readonly [string, string],
+  target?: Target,
+): Figure {
+  return {
+    name,
+    label,
+    inputs: [row, floor, peer, peerFloor],
+    compute: ([a = Number.NaN, fa = Number.NaN, b = Number.NaN, fb = Number.NaN]) =>
+      (a - fa) / (b - fb),
+    unit: "×",
+    ...(target === undefined ? {} : { target }),
+  };
+}
+
+/** The wizard's own-cost targets (issue 18), sequential: the flow on each backend over it. */
+const OWN_TARGETS: Readonly<Record<string, number>> = { memory: 1.0, sqlite: 1.5 };
+
 function figuresOf(mode: FeedMode): Figure[] {
   const name = (id: string) => `order/${id}/${mode}`;
   const ours = [...local, ...onRedis].filter((v) => v.id.startsWith("colloquy/"));
+  const wizard = [name("telegraf-wizard"), name("telegraf-replies")] as const;
   return [
     ...ours.map((v) => {
       const backend = v.id.slice("colloquy/".length);
+      const target = backend === "memory" && mode === "par" ? 1.2 : undefined;
       return ratio(
         `order ${backend}/session ${mode}`,
         `/order on colloquy ${backend} over grammY session()`,
         name(v.id),
         name("grammy-session"),
+        target === undefined ? undefined : { op: "<=", value: target },
       );
     }),
     ratio(
@@ -188,12 +238,54 @@ function figuresOf(mode: FeedMode): Figure[] {
       name("telegraf-wizard"),
       name("colloquy/memory"),
     ),
+    ...ours.map((v) => {
+      const backend = v.id.slice("colloquy/".length);
+      return ownCost(
+        `own ${backend} ${mode}`,
+        `colloquy ${backend}'s own cost: the row minus grammY's replies row`,
+        name(v.id),
+        name("grammy-replies"),
+      );
+    }),
+    ...ours
+      .filter((v) => v.redis === true)
+      .map((v) =>
+        check(
+          `order redis cmds ${mode}`,
+          "Redis commands per update of /order, lease and history included",
+          `${name(v.id)}#redis cmds`,
+          "cmds",
+          { op: "<=", value: 2 },
+        ),
+      ),
+    ownCost(
+      `own session ${mode}`,
+      "grammY session()'s own cost: the row minus grammY's replies row",
+      name("grammy-session"),
+      name("grammy-replies"),
+    ),
+    ownCost(
+      `own wizard ${mode}`,
+      "the wizard's own cost: the row minus Telegraf's replies row",
+      ...wizard,
+    ),
+    ...ours.map((v) => {
+      const backend = v.id.slice("colloquy/".length);
+      const target = mode === "seq" ? OWN_TARGETS[backend] : undefined;
+      return ownRatio(
+        `own ${backend}/wizard ${mode}`,
+        `colloquy ${backend}'s own cost over the wizard's`,
+        [name(v.id), name("grammy-replies")],
+        wizard,
+        target === undefined ? undefined : { op: "<=", value: target },
+      );
+    }),
   ];
 }
 
 /** /order per update on every backend and peer, with each backend's ratio to grammY session(). */
 export const orderSuite: BenchSuite = {
   name: "order",
-  rows,
-  figures: MODES.flatMap(figuresOf),
+  rows: [...rows, ...outsideRows],
+  figures: [...MODES.flatMap(figuresOf), ...outsideFigures],
 };

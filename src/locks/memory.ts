@@ -1,4 +1,5 @@
 import { type CancelTimer, type Clock, systemClock } from "../clock.js";
+import type { LeaseLostError } from "../errors.js";
 import {
   type AcquireOptions,
   checkAcquireOptions,
@@ -15,7 +16,13 @@ export interface MemoryLockOptions {
 }
 
 interface Holder {
-  readonly controller: AbortController;
+  /**
+   * Made when the lease's signal is first read: an `AbortSignal` costs several microseconds to
+   * make, and most holders release without ever looking at it.
+   */
+  controller: AbortController | undefined;
+  /** Why the lease was lost, once it was: the reason its signal aborts with. */
+  lost: LeaseLostError | undefined;
   cancelExpiry: CancelTimer;
 }
 
@@ -81,7 +88,7 @@ export class MemoryLock implements Lock {
   }
 
   #grant(key: string, leaseMs: number): Lease {
-    const holder: Holder = { controller: new AbortController(), cancelExpiry: () => {} };
+    const holder: Holder = { controller: undefined, lost: undefined, cancelExpiry: () => {} };
     const slot = this.#slots.get(key) ?? { holder, waiters: new Set() };
     slot.holder = holder;
     this.#slots.set(key, slot);
@@ -91,7 +98,8 @@ export class MemoryLock implements Lock {
       holder.cancelExpiry = this.#clock.setTimer(
         ms,
         () => {
-          holder.controller.abort(leaseExpiredError(key, ms));
+          holder.lost = leaseExpiredError(key, ms);
+          holder.controller?.abort(holder.lost);
           this.#vacate(key, slot);
         },
         { keepAlive: false },
@@ -101,7 +109,13 @@ export class MemoryLock implements Lock {
     const holds = () => slot.holder === holder;
     return {
       key,
-      signal: holder.controller.signal,
+      get signal() {
+        if (holder.controller === undefined) {
+          holder.controller = new AbortController();
+          if (holder.lost !== undefined) holder.controller.abort(holder.lost);
+        }
+        return holder.controller.signal;
+      },
       extend: async (ms) => {
         assertDurationMs("extend(ms)", ms);
         if (!holds()) return false;

@@ -1,14 +1,17 @@
 /**
  * The flow runtime: per user, one update at a time — lease, load, validate, handle, store with a
- * compare-and-set on the version loaded (and the path behind the user in the history), release.
+ * compare-and-set on the version loaded (with the path behind the user), release.
  *
  * @module
  */
+import { LRUCache } from "lru-cache";
 import { systemClock } from "../clock.js";
 import { InvalidArgumentError } from "../errors.js";
 import { scopes, updateKeys } from "../keys.js";
 import { checkAcquireOptions } from "../lock.js";
+import type { StorageEntry } from "../storage.js";
 import { assertDurationMs } from "../validate.js";
+import { mermaidOf } from "./edges.js";
 import type { Flow, FlowContext, FlowOptions, FlowUser, InvalidStateInfo } from "./options.js";
 import {
   createRegistry,
@@ -17,12 +20,18 @@ import {
   loadSnapshot,
   loadState,
 } from "./registry.js";
-import { readSnapshot, stateOf } from "./snapshot.js";
+import { type PathStep, readSnapshot, stateOf } from "./snapshot.js";
 import { apply, step } from "./step.js";
 import { type Change, createStore, type StoreKeys } from "./store.js";
-import { defaultHistory, findBack } from "./trail.js";
+import { findBack, MAX_PATH, pathOf } from "./trail.js";
 import { assertGotoOrEnd, type Back, back, type End, type Goto } from "./transitions.js";
 import { createTurns } from "./turns.js";
+
+/** Stores a turn's change over the snapshot at `version`, whose path was `behind`. */
+type Save = (version: number, change: Change, behind?: readonly PathStep[]) => Promise<void>;
+
+/** How many users' own writes a flow remembers (about 100 bytes each). */
+const OWN_WRITES = 10_000;
 
 function warnAndRestart(flowId: string) {
   return (error: unknown, { scopeKey }: InvalidStateInfo<unknown>): undefined => {
@@ -57,10 +66,9 @@ function staysIn(change: Change): boolean {
  * `VersionConflictError`. The wait itself lives in memory: after a restart it is gone, and the
  * user's next update reaches the `event` of the node they were stored on.
  *
- * **Back.** Each move to another node pushes the node left, with its data, on the flow's
- * `history`; `back()` from an `event`, or `flow.back(ctx)`, returns there and runs its `enter`.
- * History and snapshot are written under the same lease, in an order that loses no step if the
- * process dies between the two writes (see `history` in {@link FlowOptions}).
+ * **Back.** Each move to another node pushes the node left, with its data, on the user's path
+ * (in the snapshot, or in the flow's `history`); `back()` from an `event`, or `flow.back(ctx)`,
+ * returns there and runs its `enter` (see `history` in {@link FlowOptions}).
  *
  * Why the lease is held while a node computes, rather than never (loading, then storing with a
  * compare-and-set only): two updates of one user would then run the same node side by side, and
@@ -85,8 +93,12 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
   if (typeof id !== "string" || id === "") {
     throw new InvalidArgumentError("id", "a non-empty string, stable across releases", id);
   }
-  if (typeof start !== "function") {
-    throw new InvalidArgumentError("start", "a function (ctx) => goto(node, data)", start);
+  if (typeof start !== "function" && (start as Partial<Goto> | null)?.kind !== "goto") {
+    throw new InvalidArgumentError(
+      "start",
+      "goto(node, data) or a function (ctx) => goto(node, data)",
+      start,
+    );
   }
   const registry = createRegistry(id, options.nodes);
   const { leaseMs, waitMs } = checkAcquireOptions({
@@ -102,9 +114,13 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
   const onInvalidState = options.onInvalidState ?? warnAndRestart(id);
   const clock = options.clock ?? systemClock;
   const turns = createTurns({ lock: options.lock, leaseMs, waitMs, clock });
-  const history = options.history ?? defaultHistory(storage, { prefix, clock, ttlMs });
+  // The version of each snapshot this flow stored last, for the users it served lately: loading
+  // one of those needs no validation (its data passed the schema on the way in). Anything else —
+  // written by another process, another release, or by hand — is validated.
+  const ownWrites = new LRUCache<string, number>({ max: OWN_WRITES });
+  const { history } = options;
   const write = ttlMs === undefined ? {} : { ttlMs };
-  const store = createStore({ storage, history, appVersion, write });
+  const store = createStore({ storage, history, appVersion, write, maxPath: MAX_PATH });
   const keysOf = (scopeKey: string): StoreKeys => ({
     key: `${prefix}${id}:${scopeKey}`,
     scope: `${id}:${scopeKey}`,
@@ -118,15 +134,17 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
   function turn<T>(
     scopeKey: string,
     ctx: C | undefined,
-    work: (keys: StoreKeys, save: (version: number, change: Change) => Promise<void>) => Promise<T>,
+    work: (keys: StoreKeys, save: Save) => Promise<T>,
   ) {
     const keys = keysOf(scopeKey);
     return turns.run(keys.key, async (detach, locked) => {
       const unwatch = ctx === undefined ? undefined : watchWaits?.(ctx, detach);
-      const save = async (version: number, change: Change) => {
+      const save: Save = async (version, change, behind = []) => {
         await locked(async (again) => {
           if (again) await store.expect(keys.key, version);
-          await store.commit(keys, version, change);
+          const stored = await store.commit(keys, version, change, behind);
+          if (stored === 0) ownWrites.delete(keys.key);
+          else ownWrites.set(keys.key, stored);
         });
         if (ctx !== undefined) onPresence?.(ctx, staysIn(change));
       };
@@ -139,14 +157,20 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
   }
 
   async function startOver(ctx: C, decided: Goto | End | undefined): Promise<Change> {
-    const to = decided ?? (await start(ctx));
+    const to = decided ?? (typeof start === "function" ? await start(ctx) : start);
     assertGotoOrEnd(to, `what start or onInvalidState of flow "${id}" returned`);
     return { kind: "restart", next: await apply(registry, ctx, to) };
   }
 
   /** Where `back()` takes a user on `from`: the target's `enter` runs here, before storing. */
-  async function goBack(ctx: C, keys: StoreKeys, from: string): Promise<Change> {
-    const { to, drop } = await findBack(registry, history, keys.scope, from);
+  async function goBack(
+    ctx: C,
+    keys: StoreKeys,
+    from: string,
+    behind: readonly PathStep[],
+  ): Promise<Change> {
+    const path = await pathOf(history, keys.scope, behind);
+    const { to, drop } = await findBack(registry, path, from);
     if (to === undefined) return { kind: "back", to: undefined, drop };
     await to.at.handlers.enter?.(ctx, to.data);
     return { kind: "back", to: { node: to.at.node.key, data: to.data }, drop };
@@ -157,19 +181,25 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     ctx: C,
     scopeKey: string,
     keys: StoreKeys,
-    stored: unknown,
+    { value: stored, version }: StorageEntry,
     act: (loaded: LoadedSnapshot<C>) => Promise<FlowState | Back | undefined>,
-  ): Promise<Change> {
+  ): Promise<{ change: Change; behind: readonly PathStep[] }> {
     let loaded: LoadedSnapshot<C>;
     try {
-      loaded = await loadSnapshot(registry, stored, read);
+      // Versions are never handed out twice for a key: the same one means the same value.
+      const ownWrite = ownWrites.get(keys.key) === version;
+      loaded = await loadSnapshot(registry, stored, read, ownWrite);
     } catch (error) {
-      return startOver(ctx, await onInvalidState(error, { ctx, scopeKey, stored }));
+      const change = await startOver(ctx, await onInvalidState(error, { ctx, scopeKey, stored }));
+      return { change, behind: [] };
     }
     const from = { node: loaded.at.node.key, data: loaded.data };
     const next = await act(loaded);
-    if (next === undefined) return { kind: "end" };
-    return "kind" in next ? goBack(ctx, keys, from.node) : { kind: "move", from, next };
+    const { behind } = loaded;
+    if (next === undefined) return { change: { kind: "end" }, behind };
+    const change: Change =
+      "kind" in next ? await goBack(ctx, keys, from.node, behind) : { kind: "move", from, next };
+    return { change, behind };
   }
 
   /** The node's `event`, or, right after `user(key).to(...)`, its `enter`. */
@@ -194,7 +224,8 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     return turn(scopeKey, ctx, async (keys, save) => {
       const entry = await storage.getEntry(keys.key);
       if (entry === undefined) return false;
-      await save(entry.version, await decide(ctx, scopeKey, keys, entry.value, act));
+      const { change, behind } = await decide(ctx, scopeKey, keys, entry, act);
+      await save(entry.version, change, behind);
       return true;
     });
   }
@@ -211,12 +242,12 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
           const entry = await storage.getEntry(keys.key);
           const target = await loadState(registry, { node: node.key, data });
           const next = { node: node.key, data: target.data };
-          const from = entry === undefined ? undefined : stateOf(entry.value);
+          const stored = entry === undefined ? undefined : stateOf(entry.value);
           const change: Change =
-            from === undefined
+            stored === undefined
               ? { kind: "restart", next, pendingEnter: true }
-              : { kind: "move", from, next, pendingEnter: true };
-          await save(entry?.version ?? 0, change);
+              : { kind: "move", from: stored.at, next, pendingEnter: true };
+          await save(entry?.version ?? 0, change, stored?.behind);
         }),
       leave: () =>
         turn(scopeKey, undefined, async (keys, save) => {
@@ -257,5 +288,7 @@ export function createFlow<C extends FlowContext>(options: FlowOptions<C>): Flow
     async step(ctx, state) {
       return step(registry, ctx, await loadState(registry, state));
     },
+    diagram: () =>
+      mermaidOf(options.nodes, typeof start === "function" ? undefined : start.node.key),
   };
 }

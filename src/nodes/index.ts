@@ -13,6 +13,7 @@ export {
   type NodeData,
   type NodeDefinition,
   type NodeHandlers,
+  type RoutedHandlers,
 } from "./node.js";
 export type {
   Flow,
@@ -31,8 +32,10 @@ export {
   type StoredState,
 } from "./snapshot.js";
 export {
+  type AnyNode,
   type Back,
   back,
+  type Edge,
   type End,
   end,
   type Goto,
@@ -40,4 +43,5 @@ export {
   type Stay,
   stay,
   type Transition,
+  type TransitionTo,
 } from "./transitions.js";

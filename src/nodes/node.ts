@@ -10,7 +10,7 @@
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { InvalidArgumentError } from "../errors.js";
-import type { Transition } from "./transitions.js";
+import type { Edge, Transition, TransitionTo } from "./transitions.js";
 
 /**
  * What a node does. `D` is the node's data as its schema outputs it, `I` what the schema accepts
@@ -29,37 +29,58 @@ export interface NodeHandlers<D, I, C> {
   event(ctx: C, data: D): Transition<I> | Promise<Transition<I>>;
 }
 
+/**
+ * {@link NodeHandlers} of a node that declares where it may lead: `to` lists the nodes its `event`
+ * may `goto` (itself included, to run its `enter` again), and `back` and `end` when it may go
+ * back or end the flow. Its `event` may return nothing else (a type error; a `TypeError`-free
+ * {@link InvalidArgumentError} at run time for JavaScript), and `flow.diagram()` draws the edges.
+ */
+export interface RoutedHandlers<D, I, C, E> {
+  /** The nodes (and `back`, `end`) this node may lead to: `to: [cart, back, end]`. */
+  readonly to: readonly E[];
+  enter?(ctx: C, data: D): unknown;
+  event(ctx: C, data: D): TransitionTo<I, E> | Promise<TransitionTo<I, E>>;
+}
+
 /** A node with its handlers, ready for `createFlow({ nodes })`. */
 export interface FlowNode<C> {
   // biome-ignore lint/suspicious/noExplicitAny: a flow holds nodes of every data type.
   readonly node: Node<any, any>;
   // biome-ignore lint/suspicious/noExplicitAny: checked against the node's schema at run time.
   readonly handlers: NodeHandlers<any, any, C>;
+  /** Where the node may lead, when it declares it. */
+  readonly to: readonly Edge[] | undefined;
 }
 
 /**
  * A node's durable contract: the key stored in snapshots and the schema its data must pass. Keep
  * both stable across releases (or migrate stored snapshots with `createFlow({ migrate })`).
  */
-export interface Node<D = unknown, I = D> {
-  /** The key stored in snapshots. */
-  readonly key: string;
+export interface Node<D = unknown, I = D, K extends string = string> {
+  /** The key stored in snapshots; its literal type tells nodes apart in `to` lists. */
+  readonly key: K;
   /** Any Standard Schema validator (zod, valibot, arktype...). */
   readonly schema: StandardSchemaV1<I, D>;
   /**
    * Attaches the handlers. `C` is the bot's context type: inferred inside `createFlow<C>({ nodes:
    * [...] })`, or given as `menu.handle<MyContext>({...})` when the handlers live elsewhere.
    */
-  handle<C>(handlers: NodeHandlers<D, I, C>): FlowNode<C>;
+  handle<C>(handlers: NodeHandlers<D, I, C> & { readonly to?: undefined }): FlowNode<C>;
+  /**
+   * Attaches handlers that declare where the node may lead (`to: [cart, back]`): a `goto`
+   * elsewhere is a type error. TypeScript infers `to` only when it infers `C` too, so type the
+   * handlers' `ctx` (`event(ctx: MyContext, data)`) rather than writing `handle<MyContext>`.
+   */
+  handle<C, const E extends Edge>(handlers: RoutedHandlers<D, I, C, E>): FlowNode<C>;
 }
 
 /** The data type of a node, as its schema outputs it. */
 export type NodeData<N> = N extends Node<infer D, infer _> ? D : never;
 
 /** Options of {@link defineNode}. */
-export interface NodeDefinition<S extends StandardSchemaV1> {
+export interface NodeDefinition<S extends StandardSchemaV1, K extends string = string> {
   /** Stored in snapshots: never rename a node whose users may be on it. */
-  readonly key: string;
+  readonly key: K;
   /** Validates the node's data on every transition and every load. Its output must be JSON. */
   readonly schema: S;
 }
@@ -79,9 +100,9 @@ export interface NodeDefinition<S extends StandardSchemaV1> {
  * });
  * ```
  */
-export function defineNode<S extends StandardSchemaV1>(
-  definition: NodeDefinition<S>,
-): Node<StandardSchemaV1.InferOutput<S>, StandardSchemaV1.InferInput<S>> {
+export function defineNode<S extends StandardSchemaV1, const K extends string = string>(
+  definition: NodeDefinition<S, K>,
+): Node<StandardSchemaV1.InferOutput<S>, StandardSchemaV1.InferInput<S>, K> {
   const { key, schema } = definition;
   if (typeof key !== "string" || key === "") {
     throw new InvalidArgumentError("key", "a non-empty string, stable across releases", key);
@@ -93,10 +114,11 @@ export function defineNode<S extends StandardSchemaV1>(
       schema,
     );
   }
-  const node: Node<StandardSchemaV1.InferOutput<S>, StandardSchemaV1.InferInput<S>> = {
+  const node: Node<StandardSchemaV1.InferOutput<S>, StandardSchemaV1.InferInput<S>, K> = {
     key,
     schema,
-    handle(handlers) {
+    // biome-ignore lint/suspicious/noExplicitAny: one body for both overloads, checked at run time.
+    handle(handlers: any) {
       if (typeof handlers?.event !== "function") {
         throw new InvalidArgumentError(
           `handlers of node "${key}"`,
@@ -104,7 +126,15 @@ export function defineNode<S extends StandardSchemaV1>(
           handlers,
         );
       }
-      return { node, handlers };
+      const { to } = handlers;
+      if (to !== undefined && !Array.isArray(to)) {
+        throw new InvalidArgumentError(
+          `to of node "${key}"`,
+          "a list of the nodes it may go to, and back or end",
+          to,
+        );
+      }
+      return { node, handlers, to };
     },
   };
   return node;

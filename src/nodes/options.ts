@@ -41,8 +41,12 @@ export interface FlowOptions<C extends FlowContext> {
   readonly id: string;
   /** The flow's nodes: `[menu.handle({...}), cart.handle({...})]`. */
   readonly nodes: readonly FlowNode<C>[];
-  /** Where a user starts (`flow.enter`, or a restart): `(ctx) => goto(menu, {...})`; may be async. */
-  readonly start: (ctx: C) => Goto | Promise<Goto>;
+  /**
+   * Where a user starts (`flow.enter`, or a restart): `goto(menu, {...})`, or a function of the
+   * update, `(ctx) => goto(menu, {...})`, which may be async. `flow.diagram()` shows the start
+   * node when it is given as `goto(...)`.
+   */
+  readonly start: Goto | ((ctx: C) => Goto | Promise<Goto>);
   /** Where snapshots live. */
   readonly storage: Storage;
   /** Serialises the updates of one scope, across instances when the lock is shared (Redis). */
@@ -80,24 +84,26 @@ export interface FlowOptions<C extends FlowContext> {
   readonly waitMs?: number;
   /** Expire a user's snapshot this long after the last transition. Default: never. */
   readonly ttlMs?: number;
-  /** Drives lease extensions (and stamps the default history's records). Default: `systemClock`. */
+  /** Drives lease extensions. Default: `systemClock`. */
   readonly clock?: Clock;
   /**
-   * Keeps the path behind each user for `back()`: every move to another node pushes the node left,
-   * with the data it had, under the scope `` `${id}:${scopeKey}` ``. The flow clears it when the
-   * user enters (or is restarted) and when they leave. A History you pass may be shared by flows
-   * (their ids keep them apart), but not by bots: give it a prefix of its own per bot.
+   * Where to keep the path behind each user for `back()`: every move to another node pushes the
+   * node left, with the data it had. The flow clears the path when the user enters (or is
+   * restarted) and when they leave.
    *
-   * Default: a `StorageHistory` on `storage`, under `` `${prefix}history:` ``, so `back()`
-   * survives a restart and works across instances; it forgets a path a day without a move (or
-   * `ttlMs`, when longer). It costs a read and a write per move to another node: pass a
-   * `MemoryHistory` to trade that for a `back()` that forgets on restart.
+   * Default: in the user's snapshot (its last 20 steps), so `back()` survives a restart, works
+   * across instances, and costs no storage operation of its own: each move writes the snapshot
+   * and the path in one compare-and-set, and the path expires with the snapshot.
    *
-   * Writes are ordered so that a crash between the history write and the snapshot write loses no
-   * step: moving on pushes first and stores the snapshot second, going back stores the snapshot
-   * first and pops second. Either crash leaves one extra record naming the node the user is on,
-   * which `back()` recognises and skips. Records this release cannot use (a node renamed, a schema
-   * changed) are skipped too; at the first node, or with nothing usable behind, `back()` stays.
+   * Given a History, the path lives there under the scope `` `${id}:${scopeKey}` `` (one
+   * History may serve several flows: their ids keep them apart; not several bots: give it a
+   * prefix of its own per bot). That costs a read and a write per move, written in an order that
+   * loses no step if the process dies between the two writes: moving on pushes first and stores
+   * the snapshot second, going back stores the snapshot first and pops second. Either crash
+   * leaves one extra record naming the node the user is on, which `back()` recognises and skips.
+   *
+   * Either way, steps this release cannot use (a node renamed, a schema changed) are skipped; at
+   * the first node, or with nothing usable behind, `back()` stays.
    */
   readonly history?: History;
   /**
@@ -166,4 +172,10 @@ export interface Flow<C extends FlowContext> {
     ctx: C,
     state: { readonly node: string; readonly data: unknown },
   ): Promise<FlowState | Back | undefined>;
+  /**
+   * The flow as a Mermaid flowchart (a `flowchart TD` block): its nodes, the edges they declare
+   * with `to`, `back` edges where a node declares `back`, ends, and the start node when `start`
+   * is given as `goto(...)`. Paste it into a ```` ```mermaid ```` block of your docs.
+   */
+  diagram(): string;
 }

@@ -5,9 +5,17 @@
  */
 import { InvalidArgumentError, UnknownNodeError } from "../errors.js";
 import type { JsonValue } from "../json.js";
+import { isNodeEdge } from "./edges.js";
 import type { FlowNode } from "./node.js";
 import { validateData } from "./schema.js";
-import { type AppVersion, type MigratedState, readSnapshot, type StoredState } from "./snapshot.js";
+import {
+  type AppVersion,
+  type MigratedState,
+  type PathStep,
+  readSnapshot,
+  type StoredState,
+} from "./snapshot.js";
+import { back, end } from "./transitions.js";
 
 /** A user's place in a flow, as stored: a node key and its (JSON) data. */
 export interface FlowState {
@@ -54,6 +62,18 @@ export function createRegistry<C>(flowId: string, nodes: readonly FlowNode<C>[])
     }
     byKey.set(key, flowNode);
   }
+  for (const { node, to = [] } of nodes) {
+    for (const edge of to) {
+      if (isNodeEdge(edge) ? byKey.get(edge.key)?.node === edge : edge === back || edge === end) {
+        continue;
+      }
+      throw new InvalidArgumentError(
+        `to of node "${node.key}" in flow "${flowId}"`,
+        "a list of this flow's nodes, back and end (add the node to the flow's nodes)",
+        isNodeEdge(edge) ? edge.key : edge,
+      );
+    }
+  }
   const known = [...byKey.keys()];
   return {
     flowId,
@@ -85,19 +105,30 @@ export interface ReadOptions {
 /** A loaded snapshot, and whether its node's `enter` has yet to run (after `user(key).to`). */
 export interface LoadedSnapshot<C> extends LoadedState<C> {
   readonly pendingEnter: boolean;
+  /** The path behind the user kept in the snapshot (unvalidated: `back()` checks each step). */
+  readonly behind: readonly PathStep[];
 }
 
 /**
  * Reads a stored value: checks its shape, migrates it when it was written under another
  * `appVersion`, finds its node and validates its data. Throws what went wrong, for
  * `onInvalidState`.
+ *
+ * `ownWrite`: the value is one this flow stored itself, its data validated on the transition that
+ * stored it, so the schema is not run again.
  */
 export async function loadSnapshot<C>(
   registry: NodeRegistry<C>,
   value: unknown,
   options: ReadOptions,
+  ownWrite = false,
 ): Promise<LoadedSnapshot<C>> {
   const snapshot = readSnapshot(value, `the snapshot of flow "${registry.flowId}"`);
+  const behind = snapshot.back ?? [];
+  const pendingEnter = snapshot.enter === true;
+  if (ownWrite) {
+    return { at: registry.get(snapshot.node), data: snapshot.data, pendingEnter, behind };
+  }
   const stored: StoredState = {
     node: snapshot.node,
     data: snapshot.data,
@@ -108,5 +139,5 @@ export async function loadSnapshot<C>(
       ? stored
       : await options.migrate(stored);
   const loaded = await loadState(registry, current);
-  return { ...loaded, pendingEnter: snapshot.enter === true };
+  return { ...loaded, pendingEnter, behind };
 }

@@ -2,9 +2,11 @@
  * Snapshots: where a user is in a flow, as plain JSON.
  *
  * ```json
- * { "v": [1, "2024-06"], "node": "cart", "data": { "items": ["Pizza"] } }
+ * { "v": [1, "2024-06"], "node": "cart", "data": { "items": ["Pizza"] },
+ *   "back": [{ "node": "menu", "data": {} }] }
  * ```
- * `v` holds colloquy's snapshot format (1) and the bot's own `appVersion`.
+ * `v` holds colloquy's snapshot format (1) and the bot's own `appVersion`; `back` the nodes behind
+ * the user, oldest first, when the flow keeps its path in the snapshot (no `history` option).
  *
  * @module
  */
@@ -25,6 +27,14 @@ export interface Snapshot {
   readonly data: JsonValue;
   /** Set by `flow.user(key).to(...)`: the node's `enter` runs with the user's next update. */
   readonly enter?: true;
+  /** The nodes the user left, with the data each had, oldest first; absent when none. */
+  readonly back?: readonly PathStep[];
+}
+
+/** A node the user left, with the data it had then: one step of the path `back()` walks. */
+export interface PathStep {
+  readonly node: string;
+  readonly data: JsonValue;
 }
 
 /** A snapshot written under another `appVersion`, as `migrate` receives it. */
@@ -46,10 +56,30 @@ export function toSnapshot(
   appVersion: AppVersion,
   node: string,
   data: JsonValue,
-  pendingEnter = false,
+  pendingEnter: boolean,
+  back: readonly PathStep[],
 ): Snapshot {
-  const snapshot: Snapshot = { v: [SNAPSHOT_FORMAT, appVersion], node, data };
-  return pendingEnter ? { ...snapshot, enter: true } : snapshot;
+  const snapshot: { -readonly [K in keyof Snapshot]: Snapshot[K] } = {
+    v: [SNAPSHOT_FORMAT, appVersion],
+    node,
+    data,
+  };
+  if (pendingEnter) snapshot.enter = true;
+  if (back.length > 0) snapshot.back = back;
+  return snapshot;
+}
+
+function isPath(value: unknown): value is readonly PathStep[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (step: Partial<PathStep> | null) =>
+        typeof step === "object" &&
+        step !== null &&
+        typeof step.node === "string" &&
+        step.data !== undefined,
+    )
+  );
 }
 
 function isAppVersion(value: unknown): value is AppVersion {
@@ -60,7 +90,7 @@ function shapeIssues(value: unknown): SchemaIssueSummary[] {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return [{ path: "$", message: "a snapshot must be an object { v, node, data }" }];
   }
-  const { v, node, data, enter } = value as Record<string, unknown>;
+  const { v, node, data, enter, back } = value as Record<string, unknown>;
   const issues: SchemaIssueSummary[] = [];
   if (!Array.isArray(v) || v.length !== 2 || !Number.isInteger(v[0]) || !isAppVersion(v[1])) {
     issues.push({ path: "$.v", message: "must be [format, appVersion]" });
@@ -75,6 +105,9 @@ function shapeIssues(value: unknown): SchemaIssueSummary[] {
   if (enter !== undefined && enter !== true) {
     issues.push({ path: "$.enter", message: "must be true or absent" });
   }
+  if (back !== undefined && !isPath(back)) {
+    issues.push({ path: "$.back", message: "must be a list of { node, data }" });
+  }
   return issues;
 }
 
@@ -85,11 +118,16 @@ export function readSnapshot(value: unknown, subject: string): Snapshot {
   return value as Snapshot;
 }
 
-/** Where a stored value says the user is, unvalidated; `undefined` when it is no snapshot. */
-export function stateOf(value: unknown): { node: string; data: JsonValue } | undefined {
+/**
+ * Where a stored value says the user is, and the path behind them, unvalidated; `undefined` when
+ * it is no snapshot.
+ */
+export function stateOf(
+  value: unknown,
+): { readonly at: PathStep; readonly behind: readonly PathStep[] } | undefined {
   try {
-    const { node, data } = readSnapshot(value, "a snapshot");
-    return { node, data };
+    const { node, data, back = [] } = readSnapshot(value, "a snapshot");
+    return { at: { node, data }, behind: back };
   } catch {
     return undefined;
   }

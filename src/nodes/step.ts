@@ -5,10 +5,20 @@
  *
  * @module
  */
+
+import { InvalidArgumentError } from "../errors.js";
 import type { JsonValue } from "../json.js";
+import { edgeName } from "./edges.js";
+import type { FlowNode } from "./node.js";
 import type { FlowState, LoadedState, NodeRegistry } from "./registry.js";
 import { validateData } from "./schema.js";
-import { assertTransition, type Back, type End, type Goto } from "./transitions.js";
+import {
+  assertTransition,
+  type Back,
+  type End,
+  type Goto,
+  type Transition,
+} from "./transitions.js";
 
 /**
  * Validates the data of `to`'s target, runs the target's `enter` with it, and returns the state
@@ -30,6 +40,19 @@ export async function apply<C>(
   return to.kind === "end" ? undefined : enterNode(registry, ctx, to);
 }
 
+/** Checks a transition against the node's `to` list, when it declares one (for JavaScript). */
+function assertDeclared(to: FlowNode<unknown>["to"], transition: Transition, what: string): void {
+  if (to === undefined || transition.kind === "stay") return;
+  const name = transition.kind === "goto" ? transition.node.key : transition.kind;
+  if (to.some((edge) => edgeName(edge) === name)) return;
+  const declared = to.map(edgeName).join(", ");
+  throw new InvalidArgumentError(
+    what,
+    `a transition its to list declares (to: ${declared})`,
+    `${transition.kind === "goto" ? `goto(${name})` : `${name}()`}`,
+  );
+}
+
 /**
  * Runs `current`'s `event` on `ctx` and the transition it returns. Resolves to the state to store,
  * `back()` for the runtime to look up in the history, or `undefined` when the flow ended; rejects,
@@ -42,7 +65,9 @@ export async function step<C>(
 ): Promise<FlowState | Back | undefined> {
   const key = current.at.node.key;
   const transition: unknown = await current.at.handlers.event(ctx, current.data);
-  assertTransition(transition, `the return value of the event of ${registry.subject(key)}`);
+  const what = `the return value of the event of ${registry.subject(key)}`;
+  assertTransition(transition, what);
+  assertDeclared(current.at.to, transition, what);
   if (transition.kind === "back") return transition;
   if (transition.kind !== "stay") return apply(registry, ctx, transition);
   if (!("data" in transition)) return { node: key, data: current.data };

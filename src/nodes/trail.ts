@@ -1,11 +1,14 @@
 /**
  * The path behind each user of a flow, for `back()`: the nodes they left, each with the data it
- * had when they left it, newest on top of a History. Where the user is now is their snapshot; the
- * history holds only what is behind them, so at the first node it is empty and `back()` stays.
+ * had when they left it, newest last. Where the user is now is their snapshot; the path holds only
+ * what is behind them, so at the first node it is empty and `back()` stays.
  *
- * The history and the snapshot are two entries, written one after the other under the user's
- * lease. The order is chosen so that a crash between the two writes never loses a step; at worst
- * it leaves one extra record that names the node the user is on:
+ * By default the path is part of the snapshot (`back` in it), bounded to the last
+ * {@link MAX_PATH} steps: a move writes both in one compare-and-set, so no crash can split them.
+ *
+ * A flow given a `history` keeps the path there instead: two entries, written one after the other
+ * under the user's lease, in an order chosen so that a crash between the two writes never loses a
+ * step; at worst it leaves one extra record that names the node the user is on:
  *
  * - moving on from X: push X, then store the snapshot. A crash between: X on top, user still on X.
  * - going back to X: store the snapshot on X, then pop X. A crash between: the same.
@@ -20,12 +23,13 @@
  * @module
  */
 
-import type { Clock } from "../clock.js";
 import { SchemaError, UnknownNodeError } from "../errors.js";
-import { StorageHistory } from "../histories/storage.js";
-import type { History, HistoryRecord } from "../history.js";
-import type { Storage } from "../storage.js";
+import type { History } from "../history.js";
 import { type LoadedState, loadState, type NodeRegistry } from "./registry.js";
+import type { PathStep } from "./snapshot.js";
+
+/** How many steps a snapshot keeps behind the user, as a History does by default. */
+export const MAX_PATH = 20;
 
 /** Where `back()` leads from a node. */
 export interface BackTarget<C> {
@@ -38,33 +42,23 @@ export interface BackTarget<C> {
   readonly drop: number;
 }
 
-/** How long the default history keeps a path at least: the History's own default, one day. */
-const MIN_TTL_MS = 24 * 60 * 60_000;
-
-/**
- * The history a flow uses when given none: on its own storage, so `back()` survives a restart. Its
- * TTL restarts at each move, the snapshot's at each transition (a `stay()` too), so it lasts at
- * least a day, or the snapshot's `ttlMs` when longer, for the path to outlive a user who lingers.
- */
-export function defaultHistory(
-  storage: Storage,
-  options: { readonly prefix: string; readonly clock: Clock; readonly ttlMs: number | undefined },
-): History {
-  const { prefix, clock, ttlMs = 0 } = options;
-  return new StorageHistory(storage, {
-    prefix: `${prefix}history:`,
-    clock,
-    ttlMs: Math.max(ttlMs, MIN_TTL_MS),
-  });
+/** The path behind a user, oldest first: from `history` when the flow has one, else `inSnapshot`. */
+export async function pathOf(
+  history: History | undefined,
+  scope: string,
+  inSnapshot: readonly PathStep[],
+): Promise<readonly PathStep[]> {
+  if (history === undefined) return inSnapshot;
+  return (await history.list(scope)).map((record) => ({ node: record.step, data: record.data }));
 }
 
 /** The record's node with its data validated, or `undefined` when this release cannot use it. */
 async function usable<C>(
   registry: NodeRegistry<C>,
-  record: HistoryRecord,
+  record: PathStep,
 ): Promise<LoadedState<C> | undefined> {
   try {
-    return await loadState(registry, { node: record.step, data: record.data });
+    return await loadState(registry, record);
   } catch (error) {
     // A node removed or renamed, or a schema changed, since the record was pushed.
     if (error instanceof UnknownNodeError || error instanceof SchemaError) return undefined;
@@ -73,19 +67,17 @@ async function usable<C>(
 }
 
 /**
- * Finds where `back()` leads a user on node `current`: the newest record that names another node
- * and that this release's nodes can still use. Reads only; the caller pops once it has stored.
+ * Finds where `back()` leads a user on node `current` along `records` (oldest first): the newest
+ * record that names another node and that this release's nodes can still use.
  */
 export async function findBack<C>(
   registry: NodeRegistry<C>,
-  history: History,
-  scope: string,
+  records: readonly PathStep[],
   current: string,
 ): Promise<BackTarget<C>> {
-  const records = await history.list(scope);
   for (let index = records.length - 1; index >= 0; index--) {
     const record = records[index];
-    if (record === undefined || record.step === current) continue;
+    if (record === undefined || record.node === current) continue;
     const to = await usable(registry, record);
     if (to !== undefined) return { to, drop: records.length - index };
   }

@@ -12,11 +12,14 @@ export interface Stay<I = unknown> {
   readonly data?: I;
 }
 
-/** Move to a node (possibly the same one) and run its `enter`. */
-export interface Goto {
+/** Any node, whatever its data and key. */
+// biome-ignore lint/suspicious/noExplicitAny: a flow holds nodes of every data type.
+export type AnyNode = Node<any, any, string>;
+
+/** Move to a node (possibly the same one) and run its `enter`. `N` is the node, key included. */
+export interface Goto<N extends AnyNode = AnyNode> {
   readonly kind: "goto";
-  // biome-ignore lint/suspicious/noExplicitAny: `goto()` has checked the data against the node.
-  readonly node: Node<any, any>;
+  readonly node: N;
   readonly data: unknown;
 }
 
@@ -35,6 +38,22 @@ export interface End {
 
 /** What a node's `event` returns; `I` is the node's own data input, for `stay(data)`. */
 export type Transition<I = unknown> = Stay<I> | Goto | Back | End;
+
+/**
+ * Where a node may lead, as declared in its `to` list: other nodes, and the functions {@link back}
+ * and {@link end} for the ways out of it.
+ */
+export type Edge = AnyNode | typeof back | typeof end;
+
+/**
+ * What the `event` of a node that declares `to: edges` may return, `E` being the union of
+ * `edges`: `stay`, a `goto` to a listed node, and `back()` or `end()` when listed.
+ */
+export type TransitionTo<I, E> =
+  | Stay<I>
+  | Goto<Extract<E, AnyNode>>
+  | (Extract<E, typeof back> extends never ? never : Back)
+  | (Extract<E, typeof end> extends never ? never : End);
 
 /**
  * Stays on the node: `enter` does not run again. Without `data` the node keeps the data it had.
@@ -57,7 +76,10 @@ export function stay<I>(data?: I): Stay<I> {
  * event: (ctx) => (ctx.message?.text === "Yes" ? goto(cart, { items: [] }) : stay())
  * ```
  */
-export function goto<D, I>(node: Node<D, I>, data: NoInfer<I>): Goto {
+export function goto<D, I, K extends string>(
+  node: Node<D, I, K>,
+  data: NoInfer<I>,
+): Goto<Node<D, I, K>> {
   return { kind: "goto", node, data };
 }
 

@@ -11,7 +11,7 @@
  */
 import type { Clock } from "../clock.js";
 import { KeyedMutex } from "../keyed-mutex.js";
-import { type Lock, withLock } from "../lock.js";
+import { type Lock, withLease } from "../lock.js";
 
 /** Lets a running turn's key go early: the queue moves on and the lease is released. */
 export type Detach = () => void;
@@ -51,7 +51,7 @@ export function createTurns(options: TurnOptions): Turns {
       let detached = false;
       const locked: Locked = (rest) => (detached ? turns.run(key, () => rest(true)) : rest(false));
       const held = () =>
-        withLock(
+        withLease(
           options.lock,
           key,
           () => {

@@ -26,7 +26,17 @@ interface RecordMap {
 
 /**
  * A Storage in this process's memory: for development, tests and single-instance bots that may lose
- * their state on restart. Values are kept as JSON text, so every read is a fresh copy.
+ * their state on restart.
+ *
+ * **What is copied.** A value is copied once on the way in and once on the way out, and nothing
+ * else is: a write keeps the value's JSON text (made by the same walk that refuses non-JSON
+ * values, so a Date fails here as it would on Redis), and a read parses that text. Both copies are
+ * needed for the contract every backend keeps: the caller may change what it wrote or read
+ * (merging state, a node's handler editing its data) without changing what is stored, and a throw
+ * after such a change stores nothing. grammY's `MemorySessionStorage` hands out the stored object
+ * itself and skips both; parsing is the cheapest deep copy of JSON, so a read costs about one
+ * `JSON.parse` of the value more than there (see bench/README.md, node flow rows). Versions,
+ * expiry and the rest are plain fields beside the text.
  *
  * Expired entries are never returned; they are removed as the store grows (each time it doubles
  * since the last sweep), so no timer keeps the process alive.

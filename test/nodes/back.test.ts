@@ -133,17 +133,55 @@ describe("back() and flow.back(ctx)", () => {
     expect(await said("hi", "back")).toEqual(["third", "first 1"]);
   });
 
-  it("goes back across a restart: the default history is on the flow's storage", async () => {
+  it("keeps the path in the snapshot by default, written with each move and across a restart", async () => {
     const storage = new MemoryStorage();
     const before = backBot({ storage });
+    const writes = vi.spyOn(storage, "compareAndSet");
     await before.said("/go", "+", "next", "tea");
-    expect(await storage.get(`colloquy:flow:history:${historyScope}`)).toEqual([
-      expect.objectContaining({ step: "first", data: { n: 1 } }),
-    ]);
+    // One write per transition, path included; nothing else is written.
+    expect(writes).toHaveBeenCalledTimes(4);
+    expect(await storage.get(before.key)).toMatchObject({
+      node: "second",
+      data: { words: ["tea"] },
+      back: [{ node: "first", data: { n: 1 } }],
+    });
     // A new process on the same storage.
     const after = backBot({ storage });
     expect(await after.said("back")).toEqual(["first 1"]);
+    expect(await storage.get(before.key)).not.toHaveProperty("back");
     expect(await after.said("back")).toEqual([]);
+  });
+
+  it("pushes only moves to another node in the snapshot's path, and forgets it on a new start", async () => {
+    const { said, storage, key } = backBot();
+    await said("/go", "+", "next", "a", "first", "next", "next");
+    expect(await storage.get(key)).toMatchObject({
+      back: [
+        { node: "first", data: { n: 1 } },
+        { node: "second", data: { words: ["a"] } },
+        { node: "first", data: { n: 100 } },
+        { node: "second", data: { words: [] } },
+      ],
+    });
+    await said("/go");
+    expect(await storage.get(key)).not.toHaveProperty("back");
+  });
+
+  it("keeps the last 20 steps in the snapshot, dropping the oldest", async () => {
+    const { said, storage, key } = backBot();
+    await said("/go");
+    for (let i = 0; i < 12; i++) await said("next", "first");
+    const path = ((await storage.get(key)) as { back: { node: string }[] }).back;
+    expect(path).toHaveLength(20);
+    expect(path[0]).toEqual({ node: "first", data: { n: 100 } });
+  });
+
+  it("restarts a user whose snapshot's path is malformed, as any unusable snapshot", async () => {
+    const { said, storage, key } = backBot({ onInvalidState: () => undefined });
+    await said("/go", "next");
+    const stored = (await storage.get(key)) as object;
+    await storage.set(key, { ...stored, back: [{ node: 3 }] });
+    expect(await said("back")).toEqual(["first 0"]);
   });
 
   it("skips the leftover of a crash between the history push and the snapshot write", async () => {

@@ -15,7 +15,7 @@ export type { FormContext } from "./nodes.js";
 export interface FormOptions {
   readonly storage: Storage;
   readonly lock: Lock;
-  /** Where the steps behind each user are kept. Default: a StorageHistory on `storage`. */
+  /** Where the steps behind each user are kept. Default: in each user's snapshot, on `storage`. */
   readonly history?: History;
   /** Put before the flow's storage keys; bots sharing a storage need their own. */
   readonly prefix?: string;
@@ -44,7 +44,7 @@ export function installForm<C extends FormContext>(
   const form = createFlow<FormContext>({
     id: "form",
     nodes: formNodes,
-    start: () => goto(emailStep, {}),
+    start: goto(emailStep, {}),
     storage: options.storage,
     lock: options.lock,
     prefix: options.prefix ?? "colloquy-demo:",

@@ -4,7 +4,7 @@
  * restart.
  */
 
-import { defineNode, end, goto } from "colloquy";
+import { back, defineNode, end, goto } from "colloquy";
 import type { ColloquyFlavor } from "colloquy/grammy";
 import type { Context } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
@@ -30,11 +30,14 @@ const withBack: { reply_markup: InlineKeyboardMarkup } = {
 };
 
 // A wrong answer gets its error, then the step again: `goto` to the same node runs its `enter`
-// (the prompt) once more, and pushes nothing on the history.
+// (the prompt) once more, and pushes nothing on the history. Each node lists where it may lead
+// (`to`), for the types and for `flow.diagram()`; `back` where the Back button is shown, since
+// the button's handler takes the user back from there (`form.back(ctx)`).
 
-const emailNode = emailStep.handle<FormContext>({
-  enter: (ctx) => ctx.reply(texts.askEmail),
-  async event(ctx) {
+const emailNode = emailStep.handle({
+  to: [ageStep, emailStep],
+  enter: (ctx: FormContext) => ctx.reply(texts.askEmail),
+  async event(ctx: FormContext) {
     const answer = email.safeParse(ctx.message?.text?.trim());
     if (answer.success) return goto(ageStep, { email: answer.data });
     await ctx.reply(texts.badEmail);
@@ -42,9 +45,10 @@ const emailNode = emailStep.handle<FormContext>({
   },
 });
 
-const ageNode = ageStep.handle<FormContext>({
-  enter: (ctx) => ctx.reply(texts.askAge, withBack),
-  async event(ctx, data) {
+const ageNode = ageStep.handle({
+  to: [cityStep, ageStep, back],
+  enter: (ctx: FormContext) => ctx.reply(texts.askAge, withBack),
+  async event(ctx: FormContext, data) {
     const answer = ageText.safeParse(ctx.message?.text);
     if (answer.success) return goto(cityStep, { ...data, age: answer.data });
     await ctx.reply(texts.badAge);
@@ -52,9 +56,10 @@ const ageNode = ageStep.handle<FormContext>({
   },
 });
 
-const cityNode = cityStep.handle<FormContext>({
-  enter: (ctx) => ctx.reply(texts.askCity, withBack),
-  async event(ctx, data) {
+const cityNode = cityStep.handle({
+  to: [cityStep, back, end],
+  enter: (ctx: FormContext) => ctx.reply(texts.askCity, withBack),
+  async event(ctx: FormContext, data) {
     const city = ctx.message?.text?.trim();
     if (city === undefined || city === "") return goto(cityStep, data);
     await ctx.reply(texts.saved({ ...data, city }));

@@ -39,7 +39,7 @@ export function installOrder<C extends OrderContext>(
   const order = createFlow<OrderContext>({
     id: "order",
     nodes: orderNodes,
-    start: () => goto(menu, { firstLaunch: true }),
+    start: goto(menu, { firstLaunch: true }),
     storage: options.storage,
     lock: options.lock,
     prefix: options.prefix ?? "colloquy-demo:",

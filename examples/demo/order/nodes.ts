@@ -26,12 +26,17 @@ function keyboard(...labels: string[]): { reply_markup: ReplyKeyboardMarkup } {
 
 const backToMenu = () => goto(menu, { firstLaunch: false });
 
-const menuNode = menu.handle<OrderContext>({
-  async enter(ctx, { firstLaunch }) {
+// Each node lists where it may lead (`to`): a goto elsewhere is a type error, and `flow.diagram()`
+// draws the flow from these lists (docs/flow-diagrams.md). `ctx` is typed in the handlers, so
+// that TypeScript infers the list.
+
+const menuNode = menu.handle({
+  to: [hungry, hold],
+  async enter(ctx: OrderContext, { firstLaunch }) {
     const text = firstLaunch ? texts.hello(ctx.from?.first_name ?? "there") : texts.again;
     await ctx.reply(text, keyboard(buttons.yes, buttons.no));
   },
-  async event(ctx) {
+  async event(ctx: OrderContext) {
     const text = ctx.message?.text;
     if (text === buttons.yes) {
       await ctx.reply(texts.gotYourBack);
@@ -46,11 +51,12 @@ const menuNode = menu.handle<OrderContext>({
   },
 });
 
-const hungryNode = hungry.handle<OrderContext>({
-  async enter(ctx, { order }) {
+const hungryNode = hungry.handle({
+  to: [hungry, menu],
+  async enter(ctx: OrderContext, { order }) {
     await ctx.reply(texts.whatToOrder(order), keyboard(buttons.finish, buttons.cancel));
   },
-  async event(ctx, { order }) {
+  async event(ctx: OrderContext, { order }) {
     const text = ctx.message?.text ?? "";
     if (text === buttons.finish) {
       if (order.length === 0) {
@@ -72,7 +78,7 @@ const hungryNode = hungry.handle<OrderContext>({
 });
 
 // On hold there is nothing to say; any next message brings the menu back.
-const holdNode = hold.handle<OrderContext>({ event: backToMenu });
+const holdNode = hold.handle({ to: [menu], event: (_ctx: OrderContext) => backToMenu() });
 
 /** Every node of the flow, for `createFlow({ nodes })`. */
 export const orderNodes = [menuNode, hungryNode, holdNode];

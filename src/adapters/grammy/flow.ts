@@ -55,8 +55,8 @@ const watchRun: WaitWatcher<Context> = (ctx, onWait) => {
  *
  * A node's `event` may return `back()`, and a handler outside the nodes (an inline "Back" button)
  * may call `flow.back(ctx)`: the user returns to the node they were on before, with its data, and
- * its `enter` runs. The path behind each user is kept in the flow's `history` (by default on
- * `storage`, so it survives a restart too).
+ * its `enter` runs. The path behind each user is kept in their snapshot (or in the flow's
+ * `history`, when given one), so it survives a restart too.
  *
  * @example
  * ```ts
