@@ -30,7 +30,9 @@ export type ColloquyErrorCode =
   | "REPLAY_MISMATCH"
   | "CONVERSATION_ACTIVE"
   | "STEP_LIMIT"
-  | "WEBHOOK_REQUEST";
+  | "WEBHOOK_REQUEST"
+  | "TOO_MANY_DELEGATES"
+  | "QUEUE_FULL";
 
 /**
  * The root of colloquy's errors. Catch this to handle anything colloquy raises; check `code` (or
@@ -375,5 +377,44 @@ export class WebhookRequestError extends ColloquyError {
     );
     this.problem = problem;
     this.status = problem === "too-large" ? 413 : 400;
+  }
+}
+
+/** A new delegate would pass the most allowed to run at once (`maxDelegates`). */
+export class TooManyDelegatesError extends ColloquyError {
+  static override readonly code = "TOO_MANY_DELEGATES" as const;
+  /** The seed whose delegate was not started. */
+  readonly seed: string;
+  /** The bound that was reached. */
+  readonly limit: number;
+
+  constructor(seed: string, limit: number) {
+    super(
+      "TOO_MANY_DELEGATES",
+      `No delegate was started for ${seed}: ${limit} are running, the most allowed ` +
+        "(maxDelegates). Close idle ones sooner (a shorter idleTimeoutMs), or raise maxDelegates.",
+    );
+    this.seed = seed;
+    this.limit = limit;
+  }
+}
+
+/** A task for a key was refused: as many as allowed (`maxQueued`) already wait for that key. */
+export class QueueFullError extends ColloquyError {
+  static override readonly code = "QUEUE_FULL" as const;
+  /** The key whose queue is full, e.g. a node flow's scope. */
+  readonly key: string;
+  /** The bound that was reached. */
+  readonly limit: number;
+
+  constructor(key: string, limit: number) {
+    super(
+      "QUEUE_FULL",
+      `${key} already has ${limit} updates waiting to be handled (maxQueued), so this one was ` +
+        "refused, not queued; earlier ones keep their order. A webhook sender delivers it " +
+        "again later. Raise maxQueued only if a user may really send that many at once.",
+    );
+    this.key = key;
+    this.limit = limit;
   }
 }
