@@ -77,22 +77,35 @@ function readJson(request: IncomingMessage, maxBytes: number): Promise<unknown> 
  * checked here, in constant time: grammY is handed the token itself when it matched, so its own
  * comparison (whose time depends on the lengths) only repeats the verdict.
  */
-export function boundedHttpAdapter(maxBytes: number, secretToken: string | undefined) {
-  return (request: IncomingMessage, response: ServerResponse) => {
+export function boundedHttpAdapter(
+  maxBytes: number,
+  secretToken: string | undefined,
+): (request: IncomingMessage, response: ServerResponse) => HttpRequestHandler {
+  return (request, response) => {
     const given = [request.headers[SECRET_HEADER]].flat()[0];
-    let update: Promise<unknown> | undefined;
-    return {
-      get update() {
-        update ??= readJson(request, maxBytes);
-        return update as Promise<Update>;
+    let update: Promise<Update> | undefined;
+    const handler: HttpRequestHandler = {
+      get update(): Promise<Update> {
+        update ??= readJson(request, maxBytes) as Promise<Update>;
+        return update;
       },
-      ...(secretToken !== undefined && secretMatches(given, secretToken)
-        ? { header: secretToken }
-        : {}),
-      end: () => response.end(),
-      respond: (json: string) =>
-        response.writeHead(200, { "Content-Type": "application/json" }).end(json),
-      unauthorized: () => response.writeHead(401).end('"secret token is wrong"'),
+      end: () => void response.end(),
+      respond: (json) =>
+        void response.writeHead(200, { "Content-Type": "application/json" }).end(json),
+      unauthorized: () => void response.writeHead(401).end('"secret token is wrong"'),
     };
+    if (secretToken !== undefined && secretMatches(given, secretToken))
+      handler.header = secretToken;
+    return handler;
   };
+}
+
+/** What grammY's `webhookCallback` needs from an adapter, for one request. */
+export interface HttpRequestHandler {
+  readonly update: Promise<Update>;
+  /** The secret token, present only when the request's header matched it. */
+  header?: string;
+  end(): void;
+  respond(json: string): void;
+  unauthorized(): void;
 }
