@@ -29,7 +29,10 @@ export type ColloquyErrorCode =
   | "INVALID_ARGUMENT"
   | "REPLAY_MISMATCH"
   | "CONVERSATION_ACTIVE"
-  | "STEP_LIMIT";
+  | "STEP_LIMIT"
+  | "WEBHOOK_REQUEST"
+  | "TOO_MANY_DELEGATES"
+  | "QUEUE_FULL";
 
 /**
  * The root of colloquy's errors. Catch this to handle anything colloquy raises; check `code` (or
@@ -347,4 +350,75 @@ function describeValue(value: unknown): string {
   if (typeof value === "function") return "a function";
   if (value === null || typeof value !== "object") return String(value);
   return Array.isArray(value) ? "an array" : "an object";
+}
+
+/** Why a webhook request was refused before its update was handled. */
+export type WebhookRequestProblem = "not-json" | "not-an-update" | "too-large";
+
+const webhookRequestHelp: Record<WebhookRequestProblem, string> = {
+  "not-json": "its body is not JSON",
+  "not-an-update": "its body is not a Telegram update (an object with a whole-number update_id)",
+  "too-large": "its body is larger than maxBodyBytes",
+};
+
+/**
+ * A webhook request whose body is not an update: nothing was handled. Answer its `status` (400,
+ * or 413 for a body over the size limit) so the sender sees the request was refused.
+ */
+export class WebhookRequestError extends ColloquyError {
+  static override readonly code = "WEBHOOK_REQUEST" as const;
+  /** What was wrong with the request. */
+  readonly problem: WebhookRequestProblem;
+  /** The HTTP status to answer: 413 for a body over the limit, 400 otherwise. */
+  readonly status: 400 | 413;
+
+  constructor(problem: WebhookRequestProblem, options?: ErrorOptions) {
+    super(
+      "WEBHOOK_REQUEST",
+      `A webhook request was refused: ${webhookRequestHelp[problem]}. Nothing was handled. ` +
+        "Answer the error's status; if Telegram sent it, check the URL the webhook is set to.",
+      options,
+    );
+    this.problem = problem;
+    this.status = problem === "too-large" ? 413 : 400;
+  }
+}
+
+/** A new delegate would pass the most allowed to run at once (`maxDelegates`). */
+export class TooManyDelegatesError extends ColloquyError {
+  static override readonly code = "TOO_MANY_DELEGATES" as const;
+  /** The seed whose delegate was not started. */
+  readonly seed: string;
+  /** The bound that was reached. */
+  readonly limit: number;
+
+  constructor(seed: string, limit: number) {
+    super(
+      "TOO_MANY_DELEGATES",
+      `No delegate was started for ${seed}: ${limit} are running, the most allowed ` +
+        "(maxDelegates). Close idle ones sooner (a shorter idleTimeoutMs), or raise maxDelegates.",
+    );
+    this.seed = seed;
+    this.limit = limit;
+  }
+}
+
+/** A task for a key was refused: as many as allowed (`maxQueued`) already wait for that key. */
+export class QueueFullError extends ColloquyError {
+  static override readonly code = "QUEUE_FULL" as const;
+  /** The key whose queue is full, e.g. a node flow's scope. */
+  readonly key: string;
+  /** The bound that was reached. */
+  readonly limit: number;
+
+  constructor(key: string, limit: number) {
+    super(
+      "QUEUE_FULL",
+      `${key} already has ${limit} updates waiting to be handled (maxQueued), so this one was ` +
+        "refused, not queued; earlier ones keep their order. A webhook sender delivers it " +
+        "again later. Raise maxQueued only if a user may really send that many at once.",
+    );
+    this.key = key;
+    this.limit = limit;
+  }
 }

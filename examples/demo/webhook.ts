@@ -3,9 +3,9 @@
  * different ports, with `STORAGE=redis://…`, form one bot behind any balancer: `coordinate()`
  * on Redis hands each update to exactly one of them and keeps each chat in order.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
+import { WebhookRequestError } from "colloquy";
 import { safeWebhookCallback } from "colloquy/grammy";
 import type { Bot, Context } from "grammy";
 
@@ -22,15 +22,9 @@ export interface WebhookOptions {
   readonly timeoutMs?: number;
 }
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
-
-/** Whether `given` equals `secret`, in time that does not depend on where they differ. */
-export function secretMatches(given: string | undefined, secret: string): boolean {
-  return given !== undefined && timingSafeEqual(digest(given), digest(secret));
-}
-
 /**
- * Serves `bot` at `/`. A handler error answers 500, so Telegram (or the balancer's retry)
+ * Serves `bot` at `/`. A body that is not an update answers 400 (413 over 1 MiB), and nothing
+ * is handled. A handler error answers 500, so Telegram (or the balancer's retry)
  * delivers the update again — `coordinate()` makes sure it is still handled once. So does a
  * request whose update is not handled within `timeoutMs`: its handling goes on, and if it fails
  * after that, `safeWebhookCallback` logs it instead of letting it end the process.
@@ -45,7 +39,9 @@ export async function serveWebhook<C extends Context>(
         "updates to the bot. Set it (and WEBHOOK_URL) to check Telegram's secret token.",
     );
   }
+  // The secret is compared there, in constant time; a wrong or missing one answers 401.
   const handle = safeWebhookCallback(bot, "http", {
+    secretToken: options.secret,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
   const server = createServer((request, response) => {
@@ -55,13 +51,13 @@ export async function serveWebhook<C extends Context>(
       response.end();
       return;
     }
-    const header = request.headers["x-telegram-bot-api-secret-token"];
-    if (options.secret !== undefined && !secretMatches([header].flat()[0], options.secret)) {
-      response.statusCode = 401;
-      response.end();
-      return;
-    }
     handle(request, response).catch((error: unknown) => {
+      if (error instanceof WebhookRequestError) {
+        // Not an update: nothing to deliver again.
+        response.statusCode = error.status;
+        response.end();
+        return;
+      }
       console.error("colloquy demo: update failed; answering 500 so it is delivered again:", error);
       if (!response.headersSent) response.statusCode = 500;
       response.end();

@@ -126,6 +126,14 @@ export class RedisCoordinator implements Coordinator {
           order,
           ttl,
         );
+        if (this.#clock.now() - grantedAt >= leaseMs) {
+          // Granted, but the answer took a whole lease to come back (Redis was away, and the
+          // command waited in the client's queue): the lease may be gone already. Hand it back
+          // and ask again rather than trust it.
+          await hold.finish(false);
+          if (this.#clock.now() >= waitUntil) throw new LockTimeoutError(scope, waitMs);
+          continue;
+        }
         const late = detail === 1;
         return new HeldClaim(hold, {
           identity,

@@ -6,8 +6,8 @@
  */
 import { type Clock, systemClock } from "../clock.js";
 import { detachedHook } from "../detached.js";
-import { IdleTimeoutError } from "../errors.js";
-import { assertDurationMs } from "../validate.js";
+import { IdleTimeoutError, TooManyDelegatesError } from "../errors.js";
+import { assertDurationMs, assertPositiveInteger } from "../validate.js";
 import { DelegateInbox, type PendingUpdate } from "./inbox.js";
 import { type Seed, seedLabel } from "./seeders.js";
 import type { DelegateFunction } from "./types.js";
@@ -21,6 +21,12 @@ export interface DelegateRegistryOptions<U> {
   /** Closes a delegate that waits this long for its next update or event. */
   readonly idleTimeoutMs?: number | undefined;
   readonly clock?: Clock | undefined;
+  /**
+   * The most delegates running at once (default 100 000): past it, an update that would start
+   * one more is rejected at once with `TooManyDelegatesError`, and no delegate starts. Updates
+   * for delegates already running are delivered as usual.
+   */
+  readonly maxDelegates?: number | undefined;
   /**
    * Receives every error a delegate ends with (after a class delegate's `onClose`). Without it, the
    * error rejects the update the delegate was handling, or, if none, is logged.
@@ -51,10 +57,15 @@ export class DelegateRegistry<U> {
   readonly #live = new Map<string, DelegateInbox<U>>();
   readonly #options: DelegateRegistryOptions<U>;
   readonly #clock: Clock;
+  readonly #maxDelegates: number;
+  /** Delegates running, with or without a recorded seed. */
+  #running = 0;
 
   constructor(options: DelegateRegistryOptions<U>) {
     if (options.idleTimeoutMs !== undefined)
       assertDurationMs("idleTimeoutMs", options.idleTimeoutMs);
+    this.#maxDelegates = options.maxDelegates ?? 100_000;
+    assertPositiveInteger("maxDelegates", this.#maxDelegates);
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
   }
@@ -83,7 +94,9 @@ export class DelegateRegistry<U> {
       }
       const run = this.#options.spawn(pending.update, seed);
       if (run === undefined) pending.resolve(false);
-      else this.#start(seed, run, pending);
+      else if (this.#running >= this.#maxDelegates) {
+        throw new TooManyDelegatesError(seedLabel(seed), this.#maxDelegates);
+      } else this.#start(seed, run, pending);
     } catch (error) {
       pending.reject(error);
     }
@@ -92,6 +105,7 @@ export class DelegateRegistry<U> {
   #start(seed: Seed, run: DelegateFunction<U>, first: PendingUpdate<U>): void {
     const inbox = new DelegateInbox(seed, first, this.#clock, this.#options.idleTimeoutMs);
     if (typeof seed === "string") this.#live.set(seed, inbox);
+    this.#running++;
     let running: Promise<void>;
     try {
       running = Promise.resolve(run(first.update, inbox));
@@ -105,6 +119,7 @@ export class DelegateRegistry<U> {
   }
 
   #end(seed: Seed, inbox: DelegateInbox<U>, failed: boolean, error: unknown): void {
+    this.#running--;
     if (typeof seed === "string" && this.#live.get(seed) === inbox) this.#live.delete(seed);
     const { current, leftover } = inbox.close();
     if (failed && !(error instanceof IdleTimeoutError)) this.#fail(seed, error, current);

@@ -12,6 +12,7 @@ import {
   ListenerCancelledError,
   ListenerExistsError,
   ListenerTimeoutError,
+  TooManyListenersError,
 } from "../errors.js";
 import { type UpdateKeys, updateKeys } from "../keys.js";
 import { assertDurationMs, assertPositiveInteger } from "../validate.js";
@@ -64,6 +65,7 @@ export class ListenerRegistry<T = Update> {
   readonly #defaultTimeoutMs: number | undefined;
   readonly #onError: (error: unknown) => void;
   readonly #onChange: ((match: MatchScope, delta: 1 | -1) => void) | undefined;
+  readonly #maxWaits: number;
   #answered = 0;
   #timeouts = 0;
   #cancellations = 0;
@@ -80,6 +82,8 @@ export class ListenerRegistry<T = Update> {
     const maxPerChat = options.maxPerChat ?? 256;
     assertPositiveInteger("maxPerUser", maxPerUser);
     assertPositiveInteger("maxPerChat", maxPerChat);
+    this.#maxWaits = options.maxWaits ?? 100_000;
+    assertPositiveInteger("maxWaits", this.#maxWaits);
     this.#index = new WaitIndex({ maxPerUser, maxPerChat });
     // Called from timers and hooks nothing awaits: a throwing one would be an unhandled rejection.
     this.#onError = detachedHook(
@@ -160,6 +164,9 @@ export class ListenerRegistry<T = Update> {
     }
     // The twin shares every cap group, so ending it first frees the slot the new wait takes.
     if (twin !== undefined) this.#end(twin, "duplicate");
+    if (this.#index.size >= this.#maxWaits) {
+      throw new TooManyListenersError("this process (maxWaits)", this.#maxWaits);
+    }
     const group = this.#index.groupFor(match);
     const listener: Listener<T> = {
       match,

@@ -54,6 +54,12 @@ export interface ListenerRegistryOptions<T> {
   /** Most waits per chat (default 256). */
   readonly maxPerChat?: number;
   /**
+   * Most waits in the whole registry (default 100 000), beside the per-chat and per-user caps:
+   * past it a new wait fails at once with `TooManyListenersError`, so a flood of users cannot
+   * grow the process's memory without bound.
+   */
+  readonly maxWaits?: number;
+  /**
    * Receives errors of `onTimeout` hooks (default: `console.error`). Nothing awaits it: what it
    * throws or rejects with is logged.
    */

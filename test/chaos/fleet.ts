@@ -67,6 +67,8 @@ export interface RetryPolicy {
 export interface FeedStats {
   posts: number;
   retries: number;
+  /** When given, each request that got an HTTP answer: its status and how long it took. */
+  answers?: { status: number; ms: number }[];
 }
 
 /**
@@ -88,6 +90,7 @@ export async function deliver(
     last = pick;
     const target = instances[pick] as Instance;
     stats.posts++;
+    const sentAt = performance.now();
     try {
       const response = await fetch(`http://127.0.0.1:${target.port}/`, {
         method: "POST",
@@ -99,6 +102,7 @@ export async function deliver(
         ]),
       });
       await response.arrayBuffer();
+      stats.answers?.push({ status: response.status, ms: performance.now() - sentAt });
       if (response.ok) return;
     } catch {
       // Refused, reset or too slow: Telegram tries again.
@@ -133,3 +137,7 @@ export function beganInOrder(began: readonly number[]): boolean {
   const firsts = began.filter((id, at) => began.indexOf(id) === at);
   return firsts.every((id, at) => at === 0 || id > (firsts[at - 1] ?? 0));
 }
+
+/** The number in environment variable `name`, or `fallback` when it is unset: a run's size. */
+export const envNumber = (name: string, fallback: number): number =>
+  Number(process.env[name] ?? fallback);

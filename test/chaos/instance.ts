@@ -40,17 +40,20 @@ const asks = crossInstanceAsks({
 
 /**
  * Records each claimed update: `started` when its handlers begin, `done` when they return (or
- * suspend in an ask), with the instance and, per chat, the order handling began in.
+ * suspend in an ask), `failed` when they throw (a run fenced off by a lost lease, say), with the
+ * instance and, per chat, the order handling began in.
  */
 const recorder: MiddlewareFn<Context> = async (ctx, next) => {
   const id = ctx.update.update_id;
   await record.pipeline().hincrby("started", String(id), 1).rpush(`order:${ctx.chatId}`, id).exec();
+  let outcome = "failed";
   try {
     await next();
+    outcome = "done";
   } finally {
     await record
       .pipeline()
-      .hincrby("done", String(id), 1)
+      .hincrby(outcome, String(id), 1)
       .hset("by", String(id), instanceId)
       .hsetnx("firstBy", String(id), instanceId)
       .exec();

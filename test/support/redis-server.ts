@@ -49,7 +49,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(child: ChildProcess): Promise<void> {
+/** Resolves once `child`, a starting redis-server, accepts connections. */
+export async function waitReady(child: ChildProcess): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     let output = "";
     const timer = setTimeout(

@@ -6,6 +6,8 @@ import type { Update } from "@grammyjs/types";
 
 /** A running webhook server: `post` an update, `close` when done. */
 export interface WebhookServer {
+  /** Where it listens: `http://127.0.0.1:PORT/`. */
+  readonly url: string;
   post(update: Update): Promise<Response>;
   close(): void;
 }
@@ -17,6 +19,7 @@ export async function serveOnLoopback(callback: RequestListener): Promise<Webhoo
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   return {
+    url: `http://127.0.0.1:${port}/`,
     post: (update) =>
       fetch(`http://127.0.0.1:${port}/`, {
         method: "POST",

@@ -4,9 +4,9 @@
  * @module
  */
 import createDebug from "debug";
-import type { Context, MiddlewareFn } from "grammy";
+import type { Context, MiddlewareFn, Transformer } from "grammy";
 import { type Claim, type Coordinator, claimKeys, type IdentityMode } from "../../coordinator.js";
-import { InvalidArgumentError, UnhandledUpdateError } from "../../errors.js";
+import { InvalidArgumentError, LeaseLostError, UnhandledUpdateError } from "../../errors.js";
 import type { Scope } from "../../keys.js";
 import { keysOf } from "./context-keys.js";
 
@@ -72,6 +72,18 @@ const CLAIM: unique symbol = Symbol.for("colloquy.coordinate.claim") as never;
 
 type ClaimedContext = Context & { coordination?: Coordination; [CLAIM]?: Claim };
 
+/**
+ * Refuses the update's Bot API calls once its claim is lost, with the `LeaseLostError`: another
+ * instance may be handling the update by then, and must be the only one the user hears from.
+ */
+function fence(claim: Claim): Transformer {
+  return (prev, method, payload, signal) => {
+    // Read only when a call is made: the claim makes its signal on first read.
+    if (claim.outcome === undefined && claim.signal.aborted) throw claim.signal.reason;
+    return prev(method, payload, signal);
+  };
+}
+
 function defaultOnError(error: unknown, ctx: Context): void {
   console.error(
     `colloquy: the handler of update ${ctx.update.update_id} failed; it counts as handled:`,
@@ -101,7 +113,11 @@ function defaultOnError(error: unknown, ctx: Context): void {
  *   other than `UnhandledUpdateError` go to `onError`. An update that no handler matched counts
  *   as handled, as grammY cannot tell; to hand those on too, end the chain with
  *   `bot.use(() => { throw new UnhandledUpdateError("no handler matched"); })`;
- * - `markHandled(ctx)` ends it early, as handled, so long work can go on without holding the chat.
+ * - `markHandled(ctx)` ends it early, as handled, so long work can go on without holding the chat;
+ * - the claim is lost (its lease expired: the instance stalled, or Redis was away for longer than
+ *   `leaseMs`): from then on the update's Bot API calls (`ctx.reply`, `ctx.api.*`) reject with
+ *   `LeaseLostError`, so a holder that lost its lease sends nothing more, and a handler that ends
+ *   with that error releases the claim and fails the request, so the update is handled again.
  *
  * The middleware itself throws, so the update is not acknowledged as done, when the coordinator
  * fails or another instance held the chat for longer than the coordinator's `waitMs`
@@ -148,10 +164,14 @@ export function coordinate<C extends Context = Context>(
     // The claim is the coordination: its identity, scope, lateness and (lazily made) signal.
     target.coordination = claim;
     target[CLAIM] = claim;
+    ctx.api.config.use(fence(claim));
     try {
       await next();
     } catch (error) {
-      const declined = error instanceof UnhandledUpdateError;
+      // A holder fenced off by a lost lease did not finish: the update is another's to handle.
+      const declined =
+        error instanceof UnhandledUpdateError ||
+        (error instanceof LeaseLostError && claim.signal.aborted);
       // After markHandled the update is handled whatever happens next: too late to hand it on.
       if (claim.outcome === undefined && (declined || broadcast)) {
         debug("%s released: %s", identity, declined ? "declined" : "its handler failed");

@@ -33,6 +33,11 @@ export interface DelegateOptions<C extends Context> {
    */
   readonly idleTimeoutMs?: number;
   /**
+   * The most delegates running at once (default 100 000): past it, an update that would start
+   * one more fails at once with `TooManyDelegatesError`, and none starts.
+   */
+  readonly maxDelegates?: number;
+  /**
    * Calls the next middleware even for updates a delegate took, so several delegates may. Such a
    * delegate observes: it sees every update of its seed, even those another dialog takes next.
    */
@@ -103,6 +108,7 @@ export function delegate<C extends Context>(
     },
     accepts: (ctx, seed) => (captured?.(ctx.update) ?? true) && (dialogs?.takes(ctx, seed) ?? true),
     idleTimeoutMs: options.idleTimeoutMs,
+    maxDelegates: options.maxDelegates,
     // Idle closes and events matter only while the bot runs, which keeps the process alive.
     clock: unreferenced(options.clock ?? systemClock),
     onError: options.onError,

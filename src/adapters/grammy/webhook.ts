@@ -14,8 +14,9 @@ import createDebug from "debug";
 import { type Bot, BotError, type Context, webhookCallback } from "grammy";
 import { type Clock, systemClock } from "../../clock.js";
 import { detachedHook } from "../../detached.js";
-import { WebhookTimeoutError } from "../../errors.js";
-import { assertDurationMs } from "../../validate.js";
+import { WebhookRequestError, WebhookTimeoutError } from "../../errors.js";
+import { assertDurationMs, assertPositiveInteger } from "../../validate.js";
+import { boundedHttpAdapter, isUpdate } from "./webhook-request.js";
 
 const debug = createDebug("colloquy:webhook");
 
@@ -43,6 +44,12 @@ export interface SafeWebhookOptions {
    * Default: `console.error` with the update id.
    */
   readonly onLateError?: (error: unknown, update: Update) => void;
+  /**
+   * The largest body accepted, in bytes; a larger one is refused with a `WebhookRequestError`
+   * of status 413, unread. Default: 1 MiB (Telegram's updates are far smaller). Enforced for the
+   * `"http"` and `"https"` adapters; other frameworks apply their own body parser's limit.
+   */
+  readonly maxBodyBytes?: number;
   /** Drives the deadline (tests pass a `ManualClock`). Default: `systemClock`. */
   readonly clock?: Clock;
 }
@@ -55,6 +62,11 @@ export interface SafeWebhookOptions {
  * Node's unhandled-rejection handler. A failure before the deadline rejects the callback, as
  * grammY's does: answer 500 in its `catch`, so the sender delivers the update again.
  *
+ * A request that carries no update is refused before any handler runs, with a
+ * `WebhookRequestError` whose `status` to answer is 400 (a body that is not JSON, or not an
+ * update) or 413 (a body over `maxBodyBytes`). With the `"http"` adapter the secret token is
+ * compared in constant time (grammY's own comparison takes longer for a longer match).
+ *
  * Keep the coordinator's `waitMs` under `timeoutMs` (the defaults, 8 000 and 10 000, are), so that
  * a claim that cannot get its chat fails its own request rather than going on after it.
  *
@@ -62,11 +74,13 @@ export interface SafeWebhookOptions {
  * ```ts
  * import { createServer } from "node:http";
  * import { safeWebhookCallback } from "colloquy/grammy";
+ * import { WebhookRequestError } from "colloquy";
  *
  * const handle = safeWebhookCallback(bot, "http", { secretToken: process.env.WEBHOOK_SECRET });
  * createServer((req, res) =>
- *   handle(req, res).catch(() => {
- *     res.statusCode = 500; // the sender delivers the update again
+ *   handle(req, res).catch((error: unknown) => {
+ *     // 400 or 413 for a request without an update; else 500: the sender delivers it again.
+ *     res.statusCode = error instanceof WebhookRequestError ? error.status : 500;
  *     res.end();
  *   }),
  * ).listen(8080, "127.0.0.1");
@@ -81,6 +95,8 @@ export function safeWebhookCallback<C extends Context, A extends WebhookAdapter>
   assertDurationMs("timeoutMs", timeoutMs);
   const answer = options.onTimeout ?? "throw";
   const clock = options.clock ?? systemClock;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  assertPositiveInteger("maxBodyBytes", maxBodyBytes);
   const onLateError = detachedHook(
     "onLateError",
     options.onLateError ??
@@ -94,6 +110,10 @@ export function safeWebhookCallback<C extends Context, A extends WebhookAdapter>
 
   const handleUpdate: Bot<C>["handleUpdate"] = (update, envelope) =>
     new Promise<void>((resolve, reject) => {
+      if (!isUpdate(update)) {
+        reject(new WebhookRequestError("not-an-update"));
+        return;
+      }
       let answered = false;
       const cancel = clock.setTimer(timeoutMs, () => {
         answered = true;
@@ -123,8 +143,23 @@ export function safeWebhookCallback<C extends Context, A extends WebhookAdapter>
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return webhookCallback(timed, adapter, {
-    timeoutMilliseconds: Number.POSITIVE_INFINITY,
-    ...(options.secretToken === undefined ? {} : { secretToken: options.secretToken }),
-  });
+  const node = adapter === "http" || adapter === "https";
+  const callback = webhookCallback(
+    timed,
+    node ? boundedHttpAdapter(maxBodyBytes, options.secretToken) : adapter,
+    {
+      timeoutMilliseconds: Number.POSITIVE_INFINITY,
+      ...(options.secretToken === undefined ? {} : { secretToken: options.secretToken }),
+    },
+  );
+  // Handler errors reach here wrapped in grammY's BotError: a bare SyntaxError can only be a
+  // framework's JSON parser refusing the body.
+  return (async (...args: unknown[]) => {
+    try {
+      return await (callback as (...args: unknown[]) => Promise<unknown>)(...args);
+    } catch (error) {
+      if (error instanceof SyntaxError) throw new WebhookRequestError("not-json", { cause: error });
+      throw error;
+    }
+  }) as ReturnType<typeof webhookCallback<C, A>>;
 }

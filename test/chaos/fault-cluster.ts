@@ -1,14 +1,16 @@
 /**
- * The stall scenario: three demo instances (child processes, webhook mode) reach Redis through a
- * TCP proxy. In the middle of a burst of /start the proxy holds every byte for a while, then
- * forwards them all; the feeder retries each failed delivery, as Telegram does, for up to a
- * minute. Then a /name conversation crosses instances, and the checks run.
+ * The fault scenarios: three demo instances (child processes, webhook mode) on one Redis, reached
+ * directly or through a TCP proxy. In the middle of a burst of /start a fault strikes — the proxy
+ * holds every byte for a while (a stall), or Redis is killed and started again (an outage); the
+ * feeder retries each failed delivery, as Telegram does, for up to a minute. Then a /name
+ * conversation crosses instances, and the checks run.
  */
 import type { Update } from "@grammyjs/types";
 import { UpdateFactory } from "../../src/testing/updates.js";
 import { type BotApiServer, startBotApiServer } from "../support/bot-api-server.js";
 import { stop } from "../support/child.js";
 import { freePort, type RedisServer, startRedisServer } from "../support/redis-server.js";
+import { type RestartableRedis, startRestartableRedis } from "../support/restartable-redis.js";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 import {
   beganInOrder,
@@ -21,17 +23,43 @@ import {
   startInstance,
 } from "./fleet.js";
 
-/** One burst with a stall in it. */
-export interface StallOptions {
+/** One burst with a fault in it. */
+export interface BurstOptions {
   readonly chats: number;
   /** /start updates per chat, posted one after another. */
   readonly perChat: number;
-  /** How long the proxy holds Redis's traffic. */
-  readonly stallMs: number;
 }
 
+/** What strikes once a third of a burst's updates are done; resolves when it is over. */
+export type Fault = (cluster: FaultTargets) => Promise<void>;
+
+/** What a fault can act on. */
+export interface FaultTargets {
+  /** The bot's Redis. */
+  readonly redis: RestartableRedis;
+  /** The proxy between the instances and Redis; `undefined` when they connect directly. */
+  readonly proxy: TcpProxy | undefined;
+}
+
+/** Holds Redis's traffic in the proxy for `ms`. */
+export const stall =
+  (ms: number): Fault =>
+  async ({ proxy }) => {
+    if (proxy === undefined) throw new Error("a stall needs a cluster started with a proxy");
+    await proxy.stall(ms);
+  };
+
+/** Kills Redis (SIGKILL) and starts it again on the same port and data `downMs` later. */
+export const outage =
+  (downMs: number): Fault =>
+  async ({ redis }) => {
+    await redis.kill();
+    await sleep(downMs);
+    await redis.start();
+  };
+
 /** What a burst found. */
-export interface StallReport {
+export interface BurstReport {
   readonly updates: number;
   readonly posts: number;
   readonly retries: number;
@@ -40,15 +68,23 @@ export interface StallReport {
   readonly exited: string[];
   /** Updates whose handlers never completed. */
   readonly notCompleted: number[];
-  /** Updates whose handlers completed more than once. */
+  /** Updates whose handlers completed (returned) more than once. */
   readonly completedTwice: number[];
+  /** Runs whose handlers threw (fenced off by a lost lease, say) and were handled again. */
+  readonly failedRuns: number;
   /**
    * Of those, the ones outside the crash window: a duplicate needs a claim granted before the
-   * stall whose finish the stall held, so its request was in flight when the stall began.
+   * fault whose finish the fault held or lost, so its request was in flight when it began.
    */
   readonly twiceOutsideWindow: number[];
-  /** Updates in flight when the stall began: at most one per chat. */
-  readonly inFlightAtStall: number;
+  /** Updates in flight when the fault began: at most one per chat. */
+  readonly inFlightAtFault: number;
+  /** Requests answered with an error status (5xx) while the fault lasted, and after. */
+  readonly failedAnswers: number;
+  /** The longest any request took to be answered, 2xx or not, in milliseconds. */
+  readonly slowestAnswerMs: number;
+  /** From the fault's end to the last update accepted, in milliseconds. */
+  readonly drainedAfterMs: number;
   /** Chats whose updates began out of order. */
   readonly outOfOrder: number[];
   /** Requests the instances failed at the webhook's timeout. */
@@ -59,10 +95,16 @@ export interface StallReport {
   readonly conversationWorks: boolean;
 }
 
-/** Three instances on one Redis behind a proxy, for one burst after another. */
-export interface StallCluster {
-  burst(options: StallOptions): Promise<StallReport>;
+/** Three instances on one Redis, for one burst after another. */
+export interface FaultCluster {
+  burst(options: BurstOptions, fault: Fault): Promise<BurstReport>;
   stop(): Promise<void>;
+}
+
+/** How a cluster is set up. */
+export interface FaultClusterOptions {
+  /** Whether the instances reach Redis through a proxy that can stall. */
+  readonly proxy: boolean;
 }
 
 /** Retries for up to a minute, as Telegram does; a request may take as long as the webhook. */
@@ -74,13 +116,13 @@ const retrying = {
 };
 
 /** Starts the cluster: the coordinator's defaults (5 s lease, 8 s wait), a 10 s webhook timeout. */
-export async function startStallCluster(): Promise<StallCluster> {
-  const redis = await startRedisServer();
+export async function startFaultCluster(options: FaultClusterOptions): Promise<FaultCluster> {
+  const redis = await startRestartableRedis();
   const record = await startRedisServer();
-  const proxy = await startTcpProxy(redis.port);
+  const proxy = options.proxy ? await startTcpProxy(redis.port) : undefined;
   const api = await startBotApiServer();
   const env = {
-    redisUrl: `redis://127.0.0.1:${proxy.port}/0`,
+    redisUrl: `redis://127.0.0.1:${proxy?.port ?? redis.port}/0`,
     recordUrl: `${record.url}/0`,
     apiUrl: api.url,
     leaseMs: 5_000,
@@ -96,21 +138,24 @@ export async function startStallCluster(): Promise<StallCluster> {
   const policy: RetryPolicy = { ...retrying, signal: halted.signal };
   let bursts = 0;
   return {
-    burst: (options) =>
-      burst({ instances, proxy, record, api, policy, first: bursts++ * options.chats }, options),
+    burst: (options, fault) =>
+      burst(
+        { instances, redis, proxy, record, api, policy, first: bursts++ * options.chats },
+        options,
+        fault,
+      ),
     async stop() {
       await Promise.all(instances.map((instance) => stop(instance.child, "SIGKILL")));
       await api.stop();
-      await proxy.close();
+      await proxy?.close();
       await redis.stop();
       await record.stop();
     },
   };
 }
 
-interface Cluster {
+interface Cluster extends FaultTargets {
   readonly instances: readonly Instance[];
-  readonly proxy: TcpProxy;
   readonly record: RedisServer;
   readonly api: BotApiServer;
   readonly policy: RetryPolicy;
@@ -118,7 +163,7 @@ interface Cluster {
   readonly first: number;
 }
 
-async function burst(cluster: Cluster, options: StallOptions): Promise<StallReport> {
+async function burst(cluster: Cluster, options: BurstOptions, fault: Fault): Promise<BurstReport> {
   const { instances, policy } = cluster;
   const printedBefore = instances.map(({ output }) => output().length);
   const printed = (text: string) =>
@@ -131,16 +176,18 @@ async function burst(cluster: Cluster, options: StallOptions): Promise<StallRepo
     cluster.first,
   );
   const total = scripts.length * options.perChat;
-  const stats: FeedStats & { done: number } = { posts: 0, retries: 0, done: 0 };
+  const stats: FeedStats & { done: number } = { posts: 0, retries: 0, done: 0, answers: [] };
   const inFlight = new Set<number>();
-  let inFlightAtStall = new Set<number>();
-  const stall = async () => {
+  let inFlightAtFault = new Set<number>();
+  let faultEnded = 0;
+  const strike = async () => {
     while (stats.done < total / 3) {
       policy.signal?.throwIfAborted();
       await sleep(5);
     }
-    inFlightAtStall = new Set(inFlight);
-    await cluster.proxy.stall(options.stallMs);
+    inFlightAtFault = new Set(inFlight);
+    await fault(cluster);
+    faultEnded = performance.now();
   };
   const started = performance.now();
   const feeding = scripts.map(async (script) => {
@@ -151,8 +198,10 @@ async function burst(cluster: Cluster, options: StallOptions): Promise<StallRepo
       stats.done++;
     }
   });
-  await Promise.all([...feeding, stall()]);
+  await Promise.all([...feeding, strike()]);
   const elapsedMs = performance.now() - started;
+  const drainedAfterMs = performance.now() - faultEnded;
+  const answers = stats.answers ?? [];
   const conversationWorks = await converse(cluster, 90 + cluster.first);
   return {
     updates: total,
@@ -165,8 +214,11 @@ async function burst(cluster: Cluster, options: StallOptions): Promise<StallRepo
     timedOut: printed("WebhookTimeoutError"),
     lateFailures: printed("failed after its webhook request"),
     conversationWorks,
-    inFlightAtStall: inFlightAtStall.size,
-    ...(await check(cluster.record, scripts, inFlightAtStall)),
+    inFlightAtFault: inFlightAtFault.size,
+    failedAnswers: answers.filter(({ status }) => status >= 500).length,
+    slowestAnswerMs: Math.max(0, ...answers.map(({ ms }) => ms)),
+    drainedAfterMs,
+    ...(await check(cluster.record, scripts, inFlightAtFault)),
   };
 }
 
@@ -187,16 +239,19 @@ async function converse(cluster: Cluster, user: number): Promise<boolean> {
 async function check(
   record: RedisServer,
   scripts: readonly Update[][],
-  inFlightAtStall: ReadonlySet<number>,
+  inFlightAtFault: ReadonlySet<number>,
 ) {
   const client = record.client();
   const done = await client.hgetall("done");
+  const failed = await client.hgetall("failed");
   const notCompleted: number[] = [];
   const completedTwice: number[] = [];
   const outOfOrder: number[] = [];
+  let failedRuns = 0;
   for (const script of scripts) {
     const chat = script[0]?.message?.chat.id as number;
     for (const { update_id } of script) {
+      failedRuns += Number(failed[String(update_id)] ?? 0);
       const count = Number(done[String(update_id)] ?? 0);
       if (count === 0) notCompleted.push(update_id);
       if (count > 1) completedTwice.push(update_id);
@@ -205,6 +260,6 @@ async function check(
       outOfOrder.push(chat);
     }
   }
-  const twiceOutsideWindow = completedTwice.filter((id) => !inFlightAtStall.has(id));
-  return { notCompleted, completedTwice, twiceOutsideWindow, outOfOrder };
+  const twiceOutsideWindow = completedTwice.filter((id) => !inFlightAtFault.has(id));
+  return { notCompleted, completedTwice, failedRuns, twiceOutsideWindow, outOfOrder };
 }
