@@ -38,7 +38,9 @@ export interface NodeHandlers<D, I, C> {
 export interface RoutedHandlers<D, I, C, E> {
   /** The nodes (and `back`, `end`) this node may lead to: `to: [cart, back, end]`. */
   readonly to: readonly E[];
+  /** Runs when the flow enters the node, as {@link NodeHandlers.enter}. */
   enter?(ctx: C, data: D): unknown;
+  /** Handles the user's update in the node and returns one of the `to` transitions. */
   event(ctx: C, data: D): TransitionTo<I, E> | Promise<TransitionTo<I, E>>;
 }
 

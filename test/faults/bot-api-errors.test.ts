@@ -106,7 +106,7 @@ describe("Bot API errors while an ask sends its prompt", () => {
     },
   );
 
-  it.fails("takes a 400 'message is not modified' on an edit as the prompt being there, and waits (needs the fix in waits.ts, see docs/reliability.md)", async () => {
+  it("takes a 400 'message is not modified' on an edit as the prompt being there, and waits", async () => {
     const setup = askingBot({ editMessageId: 1 });
     const first = await setup.bot.api.sendMessage(ann.id, "Your name?");
     expect(first.message_id).toBe(1);

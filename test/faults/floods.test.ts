@@ -14,7 +14,9 @@ import {
 import { KeyedMutex } from "../../src/keyed-mutex.js";
 import { ListenerRegistry } from "../../src/listeners/registry.js";
 import { ManualClock } from "../../src/testing/manual-clock.js";
+import { UpdateFactory } from "../../src/testing/updates.js";
 import { deferred, flush } from "../delegation/harness.js";
+import { createTestBot } from "../support/grammy.js";
 
 describe("maxWaits", () => {
   it("refuses a wait past the bound at once, naming it, and takes one again when a wait ends", async () => {
@@ -42,6 +44,25 @@ describe("maxWaits", () => {
     expect((refused as TooManyListenersError).limit).toBe(100_000);
     registry.shutdown();
     await Promise.all(waits);
+  });
+
+  it("is colloquy()'s maxWaits: a wait past it fails at once, the others go on", async () => {
+    const { bot, plugin } = createTestBot({ maxWaits: 2 });
+    const failures: unknown[] = [];
+    bot.command("wait", async (ctx) => {
+      const answer = await ctx.waitFor("message:text").catch((error: unknown) => {
+        failures.push(error);
+      });
+      if (answer) await answer.reply(`got ${answer.message.text}`);
+    });
+    for (const id of [1, 2, 3]) {
+      const user = new UpdateFactory({ from: { id, is_bot: false, first_name: `U${id}` } });
+      await bot.handleUpdate(user.command("/wait"));
+    }
+    expect(plugin.stats().pending).toBe(2);
+    expect(failures).toHaveLength(1);
+    expect((failures[0] as TooManyListenersError).limit).toBe(2);
+    plugin.shutdown();
   });
 
   it("refuses a bound that is not a positive whole number", () => {

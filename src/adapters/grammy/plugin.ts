@@ -69,6 +69,11 @@ export interface ColloquyOptions {
   /** Caps on pending waits per user in a chat (16) and per chat (256). */
   readonly maxWaitsPerUser?: number;
   readonly maxWaitsPerChat?: number;
+  /**
+   * Cap on pending waits in the whole process (100,000): past it a new wait fails at once with
+   * `TooManyListenersError`, so a flood of users costs bounded memory.
+   */
+  readonly maxWaits?: number;
   /** The clock for timeouts (tests pass a manual one). */
   readonly clock?: Clock;
   /**
@@ -146,6 +151,7 @@ export function colloquy<C extends Context = Context>(
     ...(options.timeoutMs === undefined ? {} : { defaultTimeoutMs: options.timeoutMs }),
     ...(options.maxWaitsPerUser === undefined ? {} : { maxPerUser: options.maxWaitsPerUser }),
     ...(options.maxWaitsPerChat === undefined ? {} : { maxPerChat: options.maxWaitsPerChat }),
+    ...(options.maxWaits === undefined ? {} : { maxWaits: options.maxWaits }),
     onError: report,
     ...(options.onWaitsChanged === undefined ? {} : { onChange: options.onWaitsChanged }),
   });

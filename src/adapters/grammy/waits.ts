@@ -5,7 +5,7 @@
  * @module
  */
 import type { Update } from "@grammyjs/types";
-import { type Context, matchFilter } from "grammy";
+import { type Context, GrammyError, matchFilter } from "grammy";
 import { type CaptureCriteria, capture } from "../../capture.js";
 import type { UpdateKind } from "../../keys.js";
 import type { WaitMatch } from "../../listeners/match.js";
@@ -214,6 +214,15 @@ function sendOptionsOf(options: AskOptions<PluginContext>): Record<string, unkno
   return send;
 }
 
+/** The Bot API's answer to an edit that would leave the message as it is. */
+function isNotModified(error: unknown): boolean {
+  return (
+    error instanceof GrammyError &&
+    error.error_code === 400 &&
+    error.description.includes("message is not modified")
+  );
+}
+
 /** `ctx.ask`: sends or edits the prompt, then waits for the answer. */
 export async function ask(
   deps: WaitDeps,
@@ -228,12 +237,17 @@ export async function ask(
   } else {
     const chatId = ctx.chatId;
     if (chatId === undefined) throw new TypeError("ctx.ask with editMessageId needs a chat.");
-    await ctx.api.editMessageText(chatId, options.editMessageId, text, {
-      ...(ctx.businessConnectionId === undefined
-        ? {}
-        : { business_connection_id: ctx.businessConnectionId }),
-      ...send,
-    });
+    try {
+      await ctx.api.editMessageText(chatId, options.editMessageId, text, {
+        ...(ctx.businessConnectionId === undefined
+          ? {}
+          : { business_connection_id: ctx.businessConnectionId }),
+        ...send,
+      });
+    } catch (error) {
+      // The prompt already reads `text` (a repeated question): it is there, so wait for the answer.
+      if (!isNotModified(error)) throw error;
+    }
     promptId = options.editMessageId;
   }
   const run = ctx[RUN];

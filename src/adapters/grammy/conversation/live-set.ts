@@ -19,7 +19,7 @@ export interface LiveCopy {
   evict(): boolean;
 }
 
-/** How a conversation's live copies fared; see {@link LiveSet.stats}. */
+/** How a conversation's live copies fared: what its handle's `stats()` returns. */
 export interface ConversationStats {
   /** Copies live in this process now. */
   readonly live: number;
