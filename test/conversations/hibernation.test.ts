@@ -67,6 +67,22 @@ describe("hibernation of durable conversations", () => {
     expect(setup.errors).toEqual([]);
   });
 
+  it("loses no answer when answers of many evicted conversations arrive at once", async () => {
+    const { setup, counts } = survey({ maxLive: 5 });
+    const { bot, handle } = setup.start();
+    const ids = Array.from({ length: 60 }, (_, at) => at + 1);
+    await Promise.all(ids.map((id) => bot.handleUpdate(userOf(id).command("/survey"))));
+    for (const step of ["ann", "rome", "soup"]) {
+      await Promise.all(ids.map((id) => bot.handleUpdate(userOf(id).text(`${step}${id}`))));
+    }
+    const sent = setup.sent();
+    expect(sent.filter((text) => text.startsWith("fallthrough"))).toEqual([]);
+    for (const id of ids) expect(sent).toContain(`ann${id}/rome${id}/soup${id}`);
+    expect(counts.finally).toBe(60);
+    expect(handle.stats().live).toBe(0);
+    expect(setup.errors).toEqual([]);
+  });
+
   it("evicts a copy idle for idleEvictMs; its next answer replays it once and goes on live", async () => {
     const { setup, counts } = survey({ idleEvictMs: 60_000 });
     const { bot, handle, plugin } = setup.start();

@@ -241,21 +241,31 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
       debug("conversation %s: version changed; starting over for %s", id, scope);
       const fresh = new Execution(spec, ctx, scope, journal.head.args);
       fresh.restarted = true;
+      fresh.pins++;
       await fresh.start();
       return fresh;
     }
     live.replayed(journal.steps);
     const execution = new Execution(spec, ctx, scope, journal.head.args, journal);
+    // Pinned until the caller has offered it the update it was rebuilt for: an eviction in
+    // between would drop the wait that update answers.
+    execution.pins++;
     await execution.start();
     return execution;
   };
 
-  /** Rebuilds the conversation of `scope` from its journal, if it has one; `undefined` if not. */
+  /**
+   * Rebuilds the conversation of `scope` from its journal, if it has one; `undefined` if not.
+   * The copy comes pinned (see {@link Execution.pins}): the caller unpins it.
+   */
   const recover = async (ctx: PluginContext, scope: string): Promise<Execution | undefined> => {
     const journal = await specFor(ctx).store.load(scope);
     if (journal === undefined) return undefined;
     // Another update of the scope may have begun the same recovery while this one read.
-    return live.get(scope) ?? resume(ctx, scope, journal);
+    const running = live.get(scope);
+    if (running === undefined) return resume(ctx, scope, journal);
+    running.pins++;
+    return running;
   };
 
   /**
@@ -270,7 +280,8 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
       const journal = await spec.store.load(scope);
       // Answered, or ended, since the deadline was noted: nothing is due.
       if (journal === undefined || journal.pending?.at !== at || live.has(scope)) return;
-      await resume(ctx, scope, journal).catch(spec.onError);
+      const resumed = await resume(ctx, scope, journal).catch(spec.onError);
+      if (resumed) resumed.pins--;
     });
     sweepers.set(ctx.me.id, sweeper);
     sweeper.start();
@@ -285,14 +296,20 @@ export function conversation<C extends Context, A extends JsonValue | undefined 
     let execution = live.get(scope);
     if (execution === undefined) {
       execution = await recover(ctx, scope);
-      if (execution === undefined || execution.restarted || !execution.answerable) return false;
-    } else if (!execution.settled) {
-      // A replay is under way: this update may answer the wait it is rebuilding.
-      await execution.ready;
-    } else {
+      if (execution === undefined) return false;
+    } else if (execution.settled) {
       return false;
+    } else {
+      execution.pins++;
     }
-    return (await ctx[DEPS]?.offer(ctx)) ?? false;
+    try {
+      // A replay may be under way: this update may answer the wait it is rebuilding.
+      await execution.ready;
+      if (execution.restarted || !execution.answerable) return false;
+      return (await ctx[DEPS]?.offer(ctx)) ?? false;
+    } finally {
+      execution.pins--;
+    }
   };
 
   const middleware: MiddlewareFn<C> = async (ctx, next) => {

@@ -63,6 +63,11 @@ export class Execution implements LiveCopy {
   #busy = 0;
   /** See {@link LiveCopy.lastActive}. */
   lastActive = 0;
+  /**
+   * Updates about to be offered to this copy, which was rebuilt (or is being rebuilt) for them:
+   * while any is, the copy is not evicted.
+   */
+  pins = 0;
   /** Settles when the coroutine first suspends or ends. */
   ready: Promise<HostOutcome> | undefined;
   /** Whether {@link ready} settled: a replay, if any, is over. */
@@ -152,7 +157,13 @@ export class Execution implements LiveCopy {
    * rebuilds it by replay.
    */
   evict(): boolean {
-    if (!this.settled || this.#stopped !== undefined || this.bypassed || this.#busy > 0) {
+    if (
+      !this.settled ||
+      this.#stopped !== undefined ||
+      this.bypassed ||
+      this.#busy > 0 ||
+      this.pins > 0
+    ) {
       return false;
     }
     if (!this.run.idle) return false;
