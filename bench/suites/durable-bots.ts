@@ -6,7 +6,13 @@
  *
  * @module
  */
-import type { CompareAndSetResult, Storage, StorageEntry, WriteOptions } from "colloquy";
+import {
+  type CompareAndSetResult,
+  MemoryStorage,
+  type Storage,
+  type StorageEntry,
+  type WriteOptions,
+} from "colloquy";
 import {
   type ColloquyFlavor,
   type ConversationOptions,
@@ -162,7 +168,14 @@ export function durableBot(
       await answer.reply("Done.");
       done++;
     },
-    { ...options, storage: counted, onError: (error) => errors.push(error) },
+    {
+      // What the storage under the counting wrapper gets by default: the check against other
+      // processes' copies only for a storage they can share.
+      sharedStorage: !(storage instanceof MemoryStorage),
+      ...options,
+      storage: counted,
+      onError: (error) => errors.push(error),
+    },
   );
   bot.use(plugin);
   bot.use(asks);
