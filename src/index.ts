@@ -113,3 +113,4 @@ export {
   toGrammyStorage,
 } from "./storages/grammy-bridge.js";
 export { MemoryStorage, type MemoryStorageOptions } from "./storages/memory.js";
+export * from "./webhook-errors.js";

@@ -4,7 +4,7 @@ import { ManualClock, UpdateFactory } from "colloquy/testing";
 import { Bot, BotError } from "grammy";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LocalBotApi } from "../../src/adapters/local-api.js";
-import { WebhookTimeoutError } from "../../src/errors.js";
+import { WebhookTimeoutError } from "../../src/webhook-errors.js";
 
 /** A bot whose message handler runs until the test settles it. */
 function stallingBot() {

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Update } from "@grammyjs/types";
-import { WebhookRequestError } from "../../errors.js";
+import { WebhookRequestError } from "../../webhook-errors.js";
 
 const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 

@@ -14,8 +14,8 @@ import createDebug from "debug";
 import { type Bot, BotError, type Context, webhookCallback } from "grammy";
 import { type Clock, systemClock } from "../../clock.js";
 import { detachedHook } from "../../detached.js";
-import { WebhookRequestError, WebhookTimeoutError } from "../../errors.js";
 import { assertDurationMs, assertPositiveInteger } from "../../validate.js";
+import { WebhookRequestError, WebhookTimeoutError } from "../../webhook-errors.js";
 import { boundedHttpAdapter, isUpdate } from "./webhook-request.js";
 
 const debug = createDebug("colloquy:webhook");

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Update, UserFromGetMe } from "@grammyjs/types";
-import type { Api, Context } from "grammy";
+import type { Update } from "@grammyjs/types";
+import type { Api } from "grammy";
 import { JournalCursor } from "../../../conversations/cursor.js";
 import { ConversationActiveError, StepLimitError } from "../../../conversations/errors.js";
 import { errorOf, failureOf } from "../../../conversations/failures.js";
@@ -14,22 +14,15 @@ import type { LoadedJournal, PendingWait } from "../../../conversations/journal.
 import { JournalRun } from "../../../conversations/journal-run.js";
 import { LeaseLostError, ListenerCancelledError, ListenerTimeoutError } from "../../../errors.js";
 import { assertJson, type JsonObject, type JsonValue } from "../../../json.js";
-import type { WaitHandle } from "../../../listeners/types.js";
 import { type HostOutcome, Run } from "../run.js";
-import {
-  DEPS,
-  type PluginContext,
-  RUN,
-  WAIT,
-  type WaitDeps,
-  type WaitStep,
-  waitIn,
-} from "../waits.js";
+import { DEPS, type PluginContext, type WaitDeps, type WaitStep, waitIn } from "../waits.js";
+import { adoptContext, rebuildContext } from "./contexts.js";
 import { Conv } from "./conv.js";
 import { apiError, apiFailure, journaledApi } from "./journaled-api.js";
 import type { LiveCopy } from "./live-set.js";
 import type { ConversationSpec } from "./spec.js";
 import { Stopped, type StopReason } from "./stopped.js";
+import { Suspension } from "./suspension.js";
 
 /** A conversation's coroutine and journal position, from `enter` or a recovery to its end. */
 export class Execution implements LiveCopy {
@@ -50,17 +43,11 @@ export class Execution implements LiveCopy {
   readonly #source: PluginContext;
   /** Where the run stands in storage. */
   readonly #run: JournalRun;
-  /** The deadline of the wait or sleep the code is in, for the due sweep once it hibernates. */
-  #deadline: number | undefined;
   /** The wait a recovered journal ended in: its deadline is kept for the first live wait. */
   #pending: PendingWait | undefined;
   #stopped: Stopped | undefined;
-  /** The registry's hold on each wait the code is in, to end (or drop) them when it stops. */
-  readonly #waits = new Set<WaitHandle>();
-  /** The `conv.sleep` the code is in: its timer, and how to end it when the code stops. */
-  #sleep: { readonly cancel: () => void; readonly stop: () => void } | undefined;
-  /** Externals and Bot API calls under way: a copy with one in flight is not evicted. */
-  #busy = 0;
+  /** The waits, sleep and calls the code is in: ended when it stops, dropped when evicted. */
+  readonly #suspension: Suspension;
   /** See {@link LiveCopy.lastActive}. */
   lastActive = 0;
   /**
@@ -97,6 +84,7 @@ export class Execution implements LiveCopy {
     this.scope = scope;
     this.deps = ctx[DEPS] as WaitDeps;
     this.#source = ctx;
+    this.#suspension = new Suspension(this.deps.registry);
     this.run = new Run(ctx.update.update_id);
     this.api = journaledApi(ctx.api, (method, payload, send) => this.#call(method, payload, send));
     this.args = args;
@@ -111,7 +99,7 @@ export class Execution implements LiveCopy {
       this.#entering = head.u as unknown as Update;
       this.#pending = journal.pending;
       this.cursor = new JournalCursor(spec.id, journal.entries);
-      this.ctx = this.#rebuild(this.#entering);
+      this.ctx = rebuildContext(ctx, this.#entering, this);
     }
   }
 
@@ -143,10 +131,7 @@ export class Execution implements LiveCopy {
   /** Unwinds the coroutine with `reason` at its next step. */
   stop(reason: StopReason, args?: JsonValue): Stopped {
     this.#stopped ??= new Stopped(this.spec.id, reason, args);
-    if (reason === "exit" || reason === "stale") {
-      for (const handle of this.#waits) this.deps.registry.end(handle);
-      this.#sleep?.stop();
-    }
+    if (reason === "exit" || reason === "stale") this.#suspension.end();
     return this.#stopped;
   }
 
@@ -161,19 +146,14 @@ export class Execution implements LiveCopy {
       !this.settled ||
       this.#stopped !== undefined ||
       this.bypassed ||
-      this.#busy > 0 ||
+      this.#suspension.busy ||
       this.pins > 0
     ) {
       return false;
     }
     if (!this.run.idle) return false;
     this.#stopped = new Stopped(this.spec.id, "evicted");
-    const { registry } = this.deps;
-    for (const handle of this.#waits) registry.drop(handle);
-    this.#waits.clear();
-    this.#sleep?.cancel();
-    this.#sleep = undefined;
-    const at = this.#deadline;
+    const at = this.#suspension.drop();
     if (at !== undefined) this.spec.onHibernate(at);
     return true;
   }
@@ -184,36 +164,9 @@ export class Execution implements LiveCopy {
     await this.#end();
   }
 
-  /**
-   * A live answer's context, made to journal its calls and waits through this conversation: a
-   * copy of it (what middleware put on it included, `session` and the plugin's methods) with the
-   * journaled API. A copy, not an object inheriting from it: contexts are read on every step, and
-   * reads through a prototype that is itself a context instance do not stay fast.
-   */
+  /** A live answer's context, made to journal its calls and waits through this conversation. */
   adopt(ctx: PluginContext): PluginContext {
-    const Ctor = ctx.constructor as new (u: Update, a: Api, m: UserFromGetMe) => PluginContext;
-    const adopted = new Ctor(ctx.update, this.api, ctx.me);
-    for (const key of Reflect.ownKeys(ctx)) {
-      if (key === "update" || key === "api" || key === "me") continue;
-      Object.defineProperty(adopted, key, Reflect.getOwnPropertyDescriptor(ctx, key) as never);
-    }
-    adopted[RUN] = this.run;
-    adopted[WAIT] = this.wait;
-    return adopted;
-  }
-
-  /** The context of a journaled update, on replay: built as grammY builds the bot's contexts. */
-  #rebuild(update: Update): PluginContext {
-    const source = this.#source;
-    const Ctor = source.constructor as new (u: Update, a: Api, m: UserFromGetMe) => Context;
-    const rebuilt = new Ctor(update, this.api, source.me) as PluginContext;
-    rebuilt.ask = source.ask;
-    rebuilt.waitFor = source.waitFor;
-    rebuilt.waitForCallbackQuery = source.waitForCallbackQuery;
-    rebuilt[DEPS] = this.deps;
-    rebuilt[RUN] = this.run;
-    rebuilt[WAIT] = this.wait;
-    return rebuilt;
+    return adoptContext(ctx, this);
   }
 
   /** Waits through the journal: answered from it on replay, else registered live and recorded. */
@@ -222,16 +175,14 @@ export class Execution implements LiveCopy {
     const entry = this.cursor.next("wait", method);
     if (entry !== undefined) {
       if (entry.e !== undefined) throw errorOf(entry.e);
-      return this.#rebuild(entry.r as unknown as Update);
+      return rebuildContext(this.#source, entry.r as unknown as Update, this);
     }
     const { clock } = this.spec;
     const timeoutMs = options.timeoutMs ?? this.spec.timeoutMs;
     const at =
       this.#takePending() ?? (timeoutMs === undefined ? undefined : clock.now() + timeoutMs);
     await this.#write(at === undefined ? { k: "wait" } : { k: "wait", at });
-    this.#deadline = at;
-    const handle: WaitHandle = {};
-    this.#waits.add(handle);
+    const handle = this.#suspension.wait(at);
     try {
       const leftMs = at === undefined ? undefined : at - clock.now();
       if (leftMs !== undefined && leftMs <= 0) {
@@ -268,8 +219,7 @@ export class Execution implements LiveCopy {
       this.cursor.record({ k: "wait", d: method, e: failureOf(error) });
       throw error;
     } finally {
-      this.#waits.delete(handle);
-      this.#deadline = undefined;
+      this.#suspension.waited(handle);
     }
   };
 
@@ -296,25 +246,10 @@ export class Execution implements LiveCopy {
     if (resumed !== undefined) this.answerable = false;
     const at = resumed ?? clock.now() + ms;
     await this.#write({ k: "sleep", at });
-    this.#deadline = at;
     this.run.suspend();
     try {
-      await new Promise<void>((resolve, reject) => {
-        // A sleep outlives its process by design: its timer does not hold the process open.
-        const cancel = clock.setTimer(Math.max(0, at - clock.now()), resolve, {
-          keepAlive: false,
-        });
-        this.#sleep = {
-          cancel,
-          stop: () => {
-            cancel();
-            reject(this.#stopped);
-          },
-        };
-      });
+      await this.#suspension.sleep(clock, at, () => this.#stopped);
     } finally {
-      this.#sleep = undefined;
-      this.#deadline = undefined;
       this.run.waitEnded();
     }
     this.check();
@@ -330,15 +265,12 @@ export class Execution implements LiveCopy {
       return entry.r as T;
     }
     let result: T;
-    this.#busy++;
     try {
-      result = await fn();
+      result = await this.#suspension.call(fn);
     } catch (error) {
       this.check();
       this.cursor.record({ k: "external", d: name, e: failureOf(error) });
       throw error;
-    } finally {
-      this.#busy--;
     }
     this.check();
     if (result === undefined) {
@@ -367,16 +299,13 @@ export class Execution implements LiveCopy {
       if (entry.e !== undefined) throw apiError(entry, payload);
       return entry.r;
     }
-    this.#busy++;
     try {
-      const result = await send();
+      const result = await this.#suspension.call(send);
       this.cursor.record({ k: "api", d: method, r: (result ?? null) as JsonValue });
       return result;
     } catch (error) {
       this.cursor.record({ k: "api", d: method, e: apiFailure(error) });
       throw error;
-    } finally {
-      this.#busy--;
     }
   }
 
